@@ -24,13 +24,16 @@ Examples
 >>> posts = pd.DataFrame({"account_id": ["a", "a", "b"], "followers": [100.0, 100.0, 20000.0],
 ...                       "likes": [4.0, 8.0, 300.0], "comments": [1.0, 2.0, 0.0]})
 >>> t = influencer_table(posts)
->>> t[["account_id", "tier", "n_posts", "rate_mean", "rate_pooled"]].to_string(index=False)
-'account_id  tier  n_posts  rate_mean  rate_pooled\\n         a  nano        2     0.0750       0.0750\\n         b micro        1     0.0150       0.0150'
+>>> t["account_id"].tolist(), t["tier"].tolist(), t["n_posts"].tolist()
+(['a', 'b'], ['nano', 'micro'], [2, 1])
+>>> t[["rate_mean", "rate_pooled"]].round(4).values.tolist()
+[[0.075, 0.075], [0.015, 0.015]]
 """
 
 from __future__ import annotations
 
 import glob as _glob
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,10 +44,17 @@ from .schema import COUNT_COLUMNS
 from .tiers import get_scheme
 
 KEYS = ("platform", "account_id")
+DIALECTS = ("duckdb", "spark")
+
+
+def _quoter(dialect: str):
+    if dialect == "spark":
+        return lambda name: "`" + name.replace("`", "``") + "`"
+    return lambda name: '"' + name.replace('"', '""') + '"'
 
 
 def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    return _quoter("duckdb")(name)
 
 
 def influencer_sql(
@@ -54,88 +64,153 @@ def influencer_sql(
     *,
     trim: float = DEFAULT_TRIM,
     by: Sequence[str] = (),
+    dialect: str = "duckdb",
 ) -> str:
     """The aggregation as one SQL statement over the table expression ``source``.
 
-    Uses only portable SQL (window ``ROW_NUMBER``, ``MEDIAN``, ``FLOOR``) so the
-    same text runs on DuckDB and Spark SQL. ``columns`` are the columns the source
-    has; absent optional counts become NULL.
+    Uses only portable SQL (window ``ROW_NUMBER``, ``MEDIAN``, ``FLOOR``,
+    ``NULLIF``) so the same text runs on DuckDB and Spark SQL (>= 3.4, which has
+    ``MEDIAN``); ``dialect`` (``"duckdb"`` or ``"spark"``) only switches
+    identifier quoting and the string type name. ``columns`` are the columns
+    the source has; absent optional counts become NULL and NaN counts are read
+    as NULL (missing), never as values.
+
+    One scan of the source, one aggregation; the per-influencer sort needed by
+    the trimmed mean (``ROW_NUMBER`` over the rated posts) is skipped when
+    ``trim == 0`` (the trimmed mean is then the mean).
     """
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown SQL dialect {dialect!r}; use one of {DIALECTS}")
     d = get_definition(definition)
     if not 0 <= trim < 0.5:
         raise ValueError("trim must be in [0, 0.5)")
     have = set(columns)
-    missing_needed = [c for c in (*d.components, d.exposure) if c not in have]
+    for c in ("account_id", "followers"):
+        if c not in have:
+            raise KeyError(f"the posts table needs a {c!r} column")
+    missing_needed = [c for c in dict.fromkeys((*d.components, d.exposure)) if c not in have]
     if missing_needed:
         raise KeyError(
             f"engagement definition {d.name!r} ({d.label}) needs column(s) "
             f"{', '.join(missing_needed)}, which the posts table does not have"
         )
-    for c in ("account_id", "followers"):
-        if c not in have:
-            raise KeyError(f"the posts table needs a {c!r} column")
+    missing_by = [b for b in by if b not in have]
+    if missing_by:
+        raise KeyError(f"grouping column(s) {', '.join(missing_by)} not in the posts table")
+    q = _quoter(dialect)
+    text = "STRING" if dialect == "spark" else "VARCHAR"
 
     def col(c: str) -> str:
-        return f"CAST({_q(c)} AS DOUBLE)" if c in have else "CAST(NULL AS DOUBLE)"
+        # NaN is missing, never a value (NaN > 0 is true in both engines).
+        if c not in have:
+            return "CAST(NULL AS DOUBLE)"
+        return f"NULLIF(CAST({q(c)} AS DOUBLE), CAST('NaN' AS DOUBLE))"
 
     keys = [*by, *KEYS]
-    kq = ", ".join(_q(k) for k in keys)
-    plat = "COALESCE(CAST(platform AS VARCHAR), 'unknown')" if "platform" in have else "'unknown'"
-    extra = ", ".join(_q(b) for b in by)
+    kq = ", ".join(q(k) for k in keys)
+    plat = (
+        f"COALESCE(CAST({q('platform')} AS {text}), 'unknown')"
+        if "platform" in have
+        else "'unknown'"
+    )
+    by_sel = "".join(f"{q(b)}, " for b in by)
     sponsored = (
-        "CASE WHEN sponsored THEN 1 ELSE 0 END" if "sponsored" in have else "CAST(0 AS INTEGER)"
+        f"CASE WHEN {q('sponsored')} THEN 1 ELSE 0 END"
+        if "sponsored" in have
+        else "CAST(0 AS INTEGER)"
     )
     eng = " + ".join(col(c) for c in d.components)
     expo = col(d.exposure)
     counts = list(dict.fromkeys([*COUNT_COLUMNS, "cost"]))
-    base_cols = ", ".join(f"{col(c)} AS {_q(c)}" for c in counts)
-    count_aggs = ",\n      ".join(
-        f"SUM({_q(c)}) AS {_q(c + '_sum')}, COUNT({_q(c)}) AS {_q(c + '_n')}" for c in counts
+    base_cols = ", ".join(f"{col(c)} AS {q(c)}" for c in counts)
+    count_aggs = ",\n       ".join(
+        f"SUM({q(c)}) AS {q(c + '_sum')}, COUNT({q(c)}) AS {q(c + '_n')}" for c in counts
     )
+    if trim > 0:
+        # scipy.stats.trim_mean: cut int(trim * n) values at each end (float product).
+        cut = f"FLOOR(CAST(nr AS DOUBLE) * CAST({float(trim)!r} AS DOUBLE))"
+        trimmed = f"AVG(CASE WHEN rn > {cut} AND rn <= nr - {cut} THEN rate END)"
+        ranked = f""",
+ranked AS (
+  SELECT *,
+         ROW_NUMBER() OVER (PARTITION BY {kq} ORDER BY rate ASC NULLS LAST) AS rn,
+         COUNT(rate) OVER (PARTITION BY {kq}) AS nr
+  FROM posts
+)"""
+        frm = "ranked"
+    else:
+        trimmed, ranked, frm = "AVG(rate)", "", "posts"
     return f"""
 WITH base AS (
-  SELECT {extra + ", " if by else ""}{plat} AS platform, CAST(account_id AS VARCHAR) AS account_id,
+  SELECT {by_sel}{plat} AS platform, CAST({q("account_id")} AS {text}) AS account_id,
          {col("followers")} AS followers, {base_cols},
          {sponsored} AS is_sponsored,
          ({eng}) AS engagement, {expo} AS exposure
   FROM {source}
 ),
-rated AS (
-  SELECT {kq}, engagement, exposure, engagement / exposure AS rate
-  FROM base WHERE engagement IS NOT NULL AND exposure > 0
-),
-ranked AS (
-  SELECT {kq}, rate,
-         ROW_NUMBER() OVER (PARTITION BY {kq} ORDER BY rate) AS rn,
-         COUNT(*) OVER (PARTITION BY {kq}) AS nr
-  FROM rated
-),
-trimmed AS (
-  SELECT {kq}, AVG(rate) AS rate_trimmed
-  FROM ranked WHERE rn > FLOOR(nr * {trim!r}) AND rn <= nr - FLOOR(nr * {trim!r})
-  GROUP BY {kq}
-),
-rates AS (
-  SELECT {kq}, COUNT(*) AS n_rated, AVG(rate) AS rate_mean, MEDIAN(rate) AS rate_median,
-         SUM(engagement) AS engagement_rated_sum, SUM(exposure) AS exposure_sum
-  FROM rated GROUP BY {kq}
-),
-per_account AS (
-  SELECT {kq}, COUNT(*) AS n_posts, MEDIAN(followers) AS followers,
-      SUM(is_sponsored) AS n_sponsored,
-      {count_aggs},
-      COUNT(engagement) AS engagement_n, AVG(engagement) AS engagement_mean,
-      MEDIAN(engagement) AS engagement_median
-  FROM base GROUP BY {kq}
-)
-SELECT per_account.*, rates.n_rated, rates.engagement_rated_sum, rates.exposure_sum,
-       rates.rate_mean, rates.rate_median, trimmed.rate_trimmed,
-       rates.engagement_rated_sum / rates.exposure_sum AS rate_pooled
-FROM per_account
-LEFT JOIN rates USING ({kq})
-LEFT JOIN trimmed USING ({kq})
+posts AS (
+  SELECT *, CASE WHEN exposure > 0 THEN engagement / exposure END AS rate
+  FROM base
+){ranked}
+SELECT {kq}, COUNT(*) AS n_posts, MEDIAN(followers) AS followers,
+       SUM(is_sponsored) AS n_sponsored,
+       {count_aggs},
+       COUNT(engagement) AS engagement_n, AVG(engagement) AS engagement_mean,
+       MEDIAN(engagement) AS engagement_median,
+       COUNT(rate) AS n_rated,
+       SUM(CASE WHEN rate IS NOT NULL THEN engagement END) AS engagement_rated_sum,
+       SUM(CASE WHEN rate IS NOT NULL THEN exposure END) AS exposure_sum,
+       AVG(rate) AS rate_mean, MEDIAN(rate) AS rate_median,
+       {trimmed} AS rate_trimmed,
+       SUM(CASE WHEN rate IS NOT NULL THEN engagement END)
+         / SUM(CASE WHEN rate IS NOT NULL THEN exposure END) AS rate_pooled
+FROM {frm}
+GROUP BY {kq}
 ORDER BY {kq}
 """
+
+
+def _expand(posts) -> list[str]:
+    """Paths, globs or a list of them -> existing files (sorted within each glob)."""
+    paths = [str(p) for p in posts] if isinstance(posts, list | tuple) else [str(posts)]
+    if not paths:
+        raise FileNotFoundError("no input files given")
+    files: list[str] = []
+    for p in paths:
+        if Path(p).is_dir():
+            hits = sorted(
+                str(h) for h in Path(p).rglob("*") if h.suffix.lower() in _SUFFIXES and h.is_file()
+            )
+        elif any(ch in p for ch in "*?["):
+            hits = sorted(_glob.glob(p, recursive=True))
+        else:
+            hits = [p]
+        if not hits or not all(Path(h).is_file() for h in hits):
+            raise FileNotFoundError(f"{p}: no such file")
+        files.extend(hits)
+    return files
+
+
+_PARQUET = {".parquet", ".pq"}
+_CSV = {".csv", ".tsv", ".txt"}
+_SUFFIXES = _PARQUET | _CSV
+
+
+def _file_kind(files: Sequence[str]) -> str:
+    suffixes = {Path(f).suffix.lower() for f in files}
+    if suffixes <= _PARQUET:
+        return "parquet"
+    if suffixes <= _CSV:
+        return "csv"
+    raise ValueError(f"cannot aggregate files of type {sorted(suffixes)}; use Parquet or CSV")
+
+
+def _duckdb_file_expr(files: Sequence[str], **options) -> str:
+    lst = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+    opts = "".join(f", {k} = {str(v).lower()}" for k, v in options.items())
+    if _file_kind(files) == "parquet":
+        return f"read_parquet({lst}, union_by_name = true{opts})"
+    return f"read_csv({lst}, union_by_name = true, header = true{opts})"
 
 
 def _duckdb_source(con, posts) -> tuple[str, list[str]]:
@@ -144,27 +219,25 @@ def _duckdb_source(con, posts) -> tuple[str, list[str]]:
 
     if isinstance(posts, pd.DataFrame):
         con.register("posts_df", posts)
-        return "posts_df", list(posts.columns)
+        return "posts_df", [str(c) for c in posts.columns]
     if isinstance(posts, duckdb.DuckDBPyRelation):
         con.register("posts_rel", posts.arrow())
         return "posts_rel", list(posts.columns)
-    paths = [str(p) for p in posts] if isinstance(posts, list | tuple) else [str(posts)]
-    files: list[str] = []
-    for p in paths:
-        hits = sorted(_glob.glob(p)) if any(ch in p for ch in "*?[") else [p]
-        if not hits or not all(Path(h).exists() for h in hits):
-            raise FileNotFoundError(f"{p}: no such file")
-        files.extend(hits)
-    suffixes = {Path(f).suffix.lower() for f in files}
-    lst = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-    if suffixes <= {".parquet", ".pq"}:
-        expr = f"read_parquet({lst}, union_by_name = true)"
-    elif suffixes <= {".csv", ".tsv", ".txt"}:
-        expr = f"read_csv({lst}, union_by_name = true, header = true)"
-    else:
-        raise ValueError(f"cannot aggregate files of type {sorted(suffixes)}; use Parquet or CSV")
+    expr = _duckdb_file_expr(_expand(posts))
     cols = [r[0] for r in con.sql(f"DESCRIBE SELECT * FROM {expr}").fetchall()]
     return expr, cols
+
+
+def _spark_frame(spark, posts):
+    """A Spark DataFrame from a Spark DataFrame, pandas DataFrame, or Parquet/CSV paths."""
+    if isinstance(posts, pd.DataFrame):
+        return spark.createDataFrame(posts)
+    if hasattr(posts, "createOrReplaceTempView"):
+        return posts
+    files = _expand(posts)
+    if _file_kind(files) == "parquet":
+        return spark.read.option("mergeSchema", "true").parquet(*files)
+    return spark.read.csv(files, header=True, inferSchema=True)
 
 
 def influencer_table(
@@ -178,22 +251,28 @@ def influencer_table(
     spark=None,
     threads: int | None = None,
     memory_limit: str | None = None,
+    temp_directory: str | None = None,
 ) -> pd.DataFrame:
     """Aggregate a canonical posts table to one row per influencer.
 
     Parameters
     ----------
-    posts : DataFrame, path, glob, list of paths, or DuckDB relation
+    posts : DataFrame, path, glob, directory, list of paths, or DuckDB relation
         Canonical posts (see :mod:`influtiers.schema`); files are Parquet or CSV.
-        With ``engine="spark"`` a Spark DataFrame.
+        With ``engine="spark"`` also a Spark DataFrame.
     definition : str or EngagementDefinition
         Engagement definition (default ``er_followers``).
     scheme : tier scheme name or object for the ``tier`` column (default scheme).
-    trim : proportion cut at each end for ``rate_trimmed``.
+    trim : proportion cut at each end for ``rate_trimmed``; ``0`` skips the
+        per-influencer sort (``rate_trimmed`` is then ``rate_mean``).
     by : extra grouping columns (e.g. ``("sponsored",)``) kept in front of the keys.
-    engine : ``"duckdb"`` (default, embedded) or ``"spark"``.
+    engine : ``"duckdb"`` (default, embedded) or ``"spark"`` (``spark``: a
+        SparkSession, default the active or a new local one).
+    threads, memory_limit, temp_directory : DuckDB settings (e.g. ``"3GB"``);
+        over the memory limit DuckDB spills to ``temp_directory``.
     """
     d = get_definition(definition)
+    by = tuple(by)
     if engine == "duckdb":
         import duckdb
 
@@ -203,6 +282,9 @@ def influencer_table(
                 con.execute(f"SET threads = {int(threads)}")
             if memory_limit:
                 con.execute(f"SET memory_limit = '{memory_limit}'")
+                con.execute("SET preserve_insertion_order = false")
+            if temp_directory:
+                con.execute(f"SET temp_directory = '{str(temp_directory).replace(chr(39), '')}'")
             src, cols = _duckdb_source(con, posts)
             out = con.sql(influencer_sql(src, cols, d, trim=trim, by=by)).df()
         finally:
@@ -212,12 +294,23 @@ def influencer_table(
             from pyspark.sql import SparkSession
 
             spark = SparkSession.builder.getOrCreate()
-        posts.createOrReplaceTempView("influtiers_posts")
-        out = spark.sql(influencer_sql("influtiers_posts", posts.columns, d, trim=trim, by=by))
-        out = out.toPandas()
+        sdf = _spark_frame(spark, posts)
+        view = f"influtiers_posts_{uuid.uuid4().hex}"
+        sdf.createOrReplaceTempView(view)
+        try:
+            sql = influencer_sql(view, sdf.columns, d, trim=trim, by=by, dialect="spark")
+            out = _spark_to_pandas(spark.sql(sql))
+        finally:
+            spark.catalog.dropTempView(view)
     else:
         raise ValueError(f"unknown engine {engine!r}; use 'duckdb' or 'spark'")
     return _finish(out, d, scheme, trim, by)
+
+
+def _spark_to_pandas(sdf) -> pd.DataFrame:
+    """Collect a (small) Spark result as pandas without depending on Spark's pandas converter."""
+    rows = sdf.collect()
+    return pd.DataFrame([r.asDict() for r in rows], columns=sdf.columns)
 
 
 def _finish(out: pd.DataFrame, d, scheme, trim, by) -> pd.DataFrame:

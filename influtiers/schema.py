@@ -79,4 +79,22 @@ REASONS: dict[str, str] = {
     "duplicate_post": "the same (platform, account_id, post_id) appeared earlier",
     "orphan_post": "the post's account_id is not in the accounts table",
     "unparseable_date": "posted_at could not be read as a date",
+    "unparseable_boolean": "sponsored could not be read as true/false",
+    "unreadable_record": "a source record (e.g. one JSON file of a dataset) could not be read",
 }
+
+#: The order in which the row-level rules are checked; a rejected row carries the first
+#: that applies. ``unreadable_record`` (and adapter-level ``duplicate_post``) are assigned
+#: by dataset adapters before the rows reach these rules.
+REASON_ORDER: tuple[str, ...] = (
+    "missing_account_id",
+    "unparseable_number",
+    "unparseable_date",
+    "unparseable_boolean",
+    "negative_count",
+    "missing_followers",
+    "orphan_post",
+    "zero_followers",
+    "no_engagement",
+    "duplicate_post",
+)

@@ -463,3 +463,22 @@ def tier_counts(followers, scheme=None, platform=None) -> pd.Series:
     counts = pd.Series(cat).value_counts(sort=False, dropna=False)
     counts.index = counts.index.astype(object).where(counts.index.notna(), "missing")
     return counts
+
+
+def transition_table(followers, a=None, b=None, platform=None) -> pd.DataFrame:
+    """Cross-tabulation of the same accounts' tiers under schemes ``a`` (rows) and ``b``
+    (columns), missing tiers included, with row and column totals."""
+    sa, sb = get_scheme(a), get_scheme(b)
+    ra = pd.Series(sa.classify(followers, platform)).astype("string").fillna("missing")
+    rb = pd.Series(sb.classify(followers, platform)).astype("string").fillna("missing")
+    rows = [c for c in [*sa.categories, "missing"] if (ra == c).any()]
+    cols = [c for c in [*sb.categories, "missing"] if (rb == c).any()]
+    tab = pd.crosstab(ra.rename(sa.name), rb.rename(sb.name), margins=True, margins_name="total")
+    return tab.reindex(index=[*rows, "total"], columns=[*cols, "total"], fill_value=0)
+
+
+def moved_share(followers, a=None, b=None, platform=None) -> float:
+    """Share of accounts whose tier label differs between schemes ``a`` and ``b``."""
+    ra = pd.Series(classify(followers, a, platform)).astype("string").fillna("missing")
+    rb = pd.Series(classify(followers, b, platform)).astype("string").fillna("missing")
+    return float((ra != rb).mean()) if len(ra) else float("nan")

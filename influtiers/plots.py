@@ -1,0 +1,357 @@
+"""Figures in one style, each saved with the numbers behind it and its provenance.
+
+Every plotting function returns ``(fig, data)``: the matplotlib figure and the
+tidy DataFrame it draws. :func:`save_figure` writes ``NAME.png``, ``NAME.svg``
+and ``NAME.csv`` under ``output_dir`` with provenance in the image metadata and
+in ``manifest.json``. Colours come from seaborn's colour-blind-safe palette;
+axes carry units and the engagement-rate definition.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from .provenance import atomic_write, sha256_file
+from .tiers import BELOW, TIER_ORDER
+
+PALETTE = sns.color_palette("colorblind")
+VERDICT_COLOURS = {
+    "supported": PALETTE[2],
+    "consistent": PALETTE[2],
+    "equivalent": PALETTE[2],
+    "contradicted": PALETTE[3],
+    "inconclusive": PALETTE[7],
+    "not-testable": "#bbbbbb",
+    "descriptive": PALETTE[0],
+}
+
+
+def set_style() -> None:
+    """The house style (called on import; call again after changing rcParams)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette="colorblind")
+    plt.rcParams.update(
+        {
+            "figure.figsize": (7.5, 4.5),
+            "figure.dpi": 100,
+            "savefig.dpi": 120,
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "svg.hashsalt": "influtiers",  # deterministic SVG ids
+            "svg.fonttype": "none",
+        }
+    )
+
+
+set_style()
+
+
+def tier_colours(tiers: Sequence[str]) -> dict[str, tuple]:
+    """Stable colour per tier name: canonical tiers keep their colour across schemes."""
+    out = {}
+    extra = iter(PALETTE[len(TIER_ORDER) :] + PALETTE)
+    for t in tiers:
+        if t in TIER_ORDER:
+            out[t] = PALETTE[TIER_ORDER.index(t)]
+        elif t == BELOW:
+            out[t] = (0.6, 0.6, 0.6)
+        else:
+            out[t] = next(extra)
+    return out
+
+
+def _slug(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+
+
+def save_figure(
+    fig,
+    name: str,
+    data: pd.DataFrame,
+    output_dir: str | Path,
+    provenance: Mapping | None = None,
+) -> dict[str, str]:
+    """Save ``fig`` as PNG and SVG and ``data`` as CSV; record them in ``manifest.json``.
+
+    Returns the written paths. Files are written atomically; rerunning with the same
+    inputs gives identical CSV bytes and identical figure data.
+    """
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    name = _slug(name)
+    prov = dict(provenance or {})
+    desc = json.dumps(prov, sort_keys=True, default=str)
+    paths = {}
+    buf = io.BytesIO()
+    fig.savefig(
+        buf,
+        format="png",
+        bbox_inches="tight",
+        metadata={"Software": f"influtiers {prov.get('influtiers_version', '')}", "Description": desc},
+    )
+    paths["png"] = atomic_write(out / f"{name}.png", buf.getvalue())
+    buf = io.StringIO()
+    fig.savefig(
+        buf,
+        format="svg",
+        bbox_inches="tight",
+        metadata={"Date": None, "Description": desc, "Creator": "influtiers"},
+    )
+    paths["svg"] = atomic_write(out / f"{name}.svg", buf.getvalue())
+    paths["csv"] = atomic_write(out / f"{name}.csv", data.to_csv(index=False, float_format="%.10g"))
+    manifest_path = out / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    manifest[name] = {
+        "files": {k: {"path": p.name, "sha256": sha256_file(p)} for k, p in paths.items()},
+        "provenance": prov,
+    }
+    atomic_write(manifest_path, json.dumps(manifest, indent=2, sort_keys=True, default=str))
+    return {k: str(p) for k, p in paths.items()}
+
+
+def _log_axis(ax, axis="x", unit="followers"):
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+    fmt = matplotlib.ticker.FuncFormatter(lambda v, _: _human(v))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def _human(v: float) -> str:
+    for div, suf in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= div:
+            return f"{v / div:g}{suf}"
+    return f"{v:g}"
+
+
+# ------------------------------------------------------------------ figures
+def forest(
+    df: pd.DataFrame,
+    *,
+    label: str = "label",
+    estimate: str = "estimate",
+    low: str = "ci_low",
+    high: str = "ci_high",
+    colour_by: str | None = "verdict",
+    reference: Mapping[str, float] | None = None,
+    band: tuple[float, float] | None = None,
+    log: bool = True,
+    xlabel: str = "ratio",
+    title: str = "",
+):
+    """Forest plot: one row per estimate with its interval, optional reference lines
+    (e.g. ``{"claimed +60%": 1.6, "parity": 1.0}``) and a shaded band (e.g. an
+    equivalence margin)."""
+    d = df.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.6))
+    y = np.arange(len(d))[::-1]
+    colours = [
+        VERDICT_COLOURS.get(str(v), PALETTE[0]) if colour_by else PALETTE[0]
+        for v in (d[colour_by] if colour_by and colour_by in d else [None] * len(d))
+    ]
+    if band:
+        ax.axvspan(*band, color=PALETTE[7], alpha=0.15, lw=0, label="equivalence margin")
+    for yi, (_, r), c in zip(y, d.iterrows(), colours, strict=True):
+        if pd.notna(r[low]) and pd.notna(r[high]):
+            ax.plot([r[low], r[high]], [yi, yi], color=c, lw=2)
+        if pd.notna(r[estimate]):
+            ax.plot(r[estimate], yi, "o", color=c, ms=6)
+    for i, (name, val) in enumerate((reference or {}).items()):
+        ax.axvline(val, ls=["--", ":", "-."][i % 3], color="0.3", lw=1, label=name)
+    ax.set_yticks(y, d[label].astype(str))
+    if log:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(title)
+    if reference or band:
+        ax.legend(loc="best", fontsize=8, frameon=True)
+    if colour_by and colour_by in d:
+        handles = [
+            matplotlib.lines.Line2D([], [], color=VERDICT_COLOURS.get(v, PALETTE[0]), marker="o", lw=2, label=v)
+            for v in dict.fromkeys(d[colour_by].astype(str))
+        ]
+        ax.add_artist(ax.legend(handles=handles, loc="lower right", fontsize=8, title=colour_by))
+        if reference or band:
+            ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    cols = [c for c in (label, estimate, low, high, colour_by) if c and c in d]
+    return fig, d[cols].copy()
+
+
+def scheme_cutpoints(schemes: Sequence, *, title: str = "Tier cut-points by scheme"):
+    """Every scheme's tiers as coloured spans on one log follower axis (one row per scheme
+    and platform)."""
+    rows = []
+    for s in schemes:
+        t = s.table()
+        t["row"] = np.where(t["platform"] == "all", s.name, s.name + " · " + t["platform"])
+        rows.append(t)
+    data = pd.concat(rows, ignore_index=True)
+    labels = list(dict.fromkeys(data["row"]))
+    colours = tier_colours(list(dict.fromkeys(data["tier"])))
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(labels) + 1.5))
+    top = 1e9
+    for i, lab in enumerate(labels):
+        y = len(labels) - 1 - i
+        for _, r in data[data["row"] == lab].iterrows():
+            lo = max(r["lower"], 10)
+            hi = min(r["upper"], top)
+            ax.barh(y, hi - lo, left=lo, height=0.7, color=colours[r["tier"]], edgecolor="white")
+            ax.text(np.sqrt(lo * hi), y, r["tier"], ha="center", va="center", fontsize=7, color="white")
+    ax.set_yticks(range(len(labels))[::-1], labels)
+    _log_axis(ax)
+    ax.set_xlim(10, top)
+    ax.set_xlabel("followers (log scale; half-open intervals [lower, upper))")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig, data.drop(columns=["row"]).assign(row=data["row"])
+
+
+def tier_distribution(
+    table: pd.DataFrame, value: str, *, ylabel: str, title: str = "", log: bool = True
+):
+    """Influencer-level values by tier (box + points; one point per influencer)."""
+    d = table[["tier", value]].dropna()
+    d = d[d[value] > 0] if log else d
+    order = [t for t in d["tier"].cat.categories if (d["tier"] == t).any()]
+    fig, ax = plt.subplots()
+    pal = tier_colours(order)
+    sns.boxplot(data=d, x="tier", y=value, order=order, hue="tier", palette=pal, ax=ax,
+                showfliers=False, legend=False, width=0.55)
+    sns.stripplot(data=d, x="tier", y=value, order=order, color="0.25", size=2, alpha=0.35,
+                  ax=ax, jitter=0.25)
+    if log:
+        ax.set_yscale("log")
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("tier")
+    counts = d["tier"].value_counts()
+    ax.set_xticks(range(len(order)), [f"{t}\n(n={counts.get(t, 0)})" for t in order])
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    summary = (
+        d.groupby("tier", observed=True)[value]
+        .agg(n="count", median="median", q25=lambda s: s.quantile(0.25), q75=lambda s: s.quantile(0.75))
+        .reset_index()
+    )
+    summary["tier"] = summary["tier"].astype(str)
+    return fig, summary
+
+
+def binned_curve(
+    table: pd.DataFrame,
+    value: str,
+    *,
+    ylabel: str,
+    bins_per_decade: int = 4,
+    fits: Mapping[str, pd.DataFrame] | None = None,
+    vlines: Mapping[str, float] | None = None,
+    title: str = "",
+):
+    """Influencer values against followers on log–log axes, with binned medians and
+    optional fitted curves (``{label: DataFrame(followers, fitted)}``)."""
+    d = table[["followers", value]].dropna()
+    d = d[(d[value] > 0) & (d["followers"] > 0)]
+    lf = np.log10(d["followers"])
+    edges = np.arange(np.floor(lf.min() * bins_per_decade), np.ceil(lf.max() * bins_per_decade) + 1)
+    edges = edges / bins_per_decade
+    b = pd.cut(lf, edges, include_lowest=True)
+    binned = (
+        d.groupby(b, observed=True)[value]
+        .agg(n="count", median="median", q25=lambda s: s.quantile(0.25), q75=lambda s: s.quantile(0.75))
+        .reset_index(drop=True)
+    )
+    mids = [10 ** ((iv.left + iv.right) / 2) for iv in b.cat.categories[b.value_counts(sort=False) > 0]]
+    binned.insert(0, "followers_mid", mids)
+    fig, ax = plt.subplots()
+    ax.scatter(d["followers"], d[value], s=4, alpha=0.2, color="0.5", label="influencers")
+    ax.errorbar(binned["followers_mid"], binned["median"],
+                yerr=[binned["median"] - binned["q25"], binned["q75"] - binned["median"]],
+                fmt="o-", color=PALETTE[0], capsize=3, label="binned median (IQR)")
+    for i, (lab, f) in enumerate((fits or {}).items()):
+        ax.plot(f["followers"], f["fitted"], color=PALETTE[(i + 1) % len(PALETTE)], lw=2, label=lab)
+    for lab, x in (vlines or {}).items():
+        ax.axvline(x, color="0.3", ls="--", lw=1, label=lab)
+    _log_axis(ax)
+    ax.set_yscale("log")
+    ax.set_xlabel("followers (log scale)")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig, binned
+
+
+def line(
+    df: pd.DataFrame, x: str, y: str, *, hue: str | None = None, xlabel: str, ylabel: str,
+    title: str = "", hline: float | None = None, marker: str = "o", logx: bool = False,
+):
+    """A simple line chart (power curves, market size, specification curves)."""
+    fig, ax = plt.subplots()
+    sns.lineplot(data=df, x=x, y=y, hue=hue, marker=marker, ax=ax, errorbar=None)
+    if hline is not None:
+        ax.axhline(hline, color="0.3", ls="--", lw=1)
+    if logx:
+        _log_axis(ax)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    cols = [c for c in (x, hue, y) if c]
+    return fig, df[cols].copy()
+
+
+def bars(
+    df: pd.DataFrame, x: str, y: str, *, hue: str | None = None, xlabel: str, ylabel: str,
+    title: str = "", logy: bool = False, err: tuple[str, str] | None = None,
+):
+    """Bar chart with optional error bars from columns ``err=(low, high)``."""
+    fig, ax = plt.subplots()
+    sns.barplot(data=df, x=x, y=y, hue=hue, ax=ax, errorbar=None)
+    if err is not None and hue is None:
+        lo, hi = df[err[0]].to_numpy(), df[err[1]].to_numpy()
+        ax.errorbar(np.arange(len(df)), df[y], yerr=[df[y] - lo, hi - df[y]], fmt="none",
+                    color="0.2", capsize=3)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    cols = [c for c in (x, hue, y, *(err or ())) if c]
+    return fig, df[cols].copy()
+
+
+def histogram(
+    df: pd.DataFrame, x: str, *, hue: str | None = None, xlabel: str, title: str = "",
+    vline: float | None = None, vline_label: str = "", logx: bool = False, bins: int = 50,
+):
+    """Overlaid histograms (e.g. simulated campaign totals)."""
+    fig, ax = plt.subplots()
+    sns.histplot(data=df, x=x, hue=hue, bins=bins, stat="density", common_norm=False,
+                 element="step", ax=ax, log_scale=logx)
+    if vline is not None:
+        ax.axvline(vline, color="0.2", ls="--", lw=1, label=vline_label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("density")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    qs = (
+        df.groupby(hue)[x].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack().reset_index()
+        if hue
+        else df[x].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).to_frame().T
+    )
+    qs.columns = [str(c) for c in qs.columns]
+    return fig, qs

@@ -1,0 +1,141 @@
+"""Provenance: what produced a number (data hash, versions, commit, parameters).
+
+Every saved figure, table and run manifest carries a :func:`provenance` record, so
+a cited figure can be traced to the exact data and code.
+
+Examples
+--------
+>>> rec = provenance(params={"seed": 1})
+>>> sorted(rec)[:4]
+['git_commit', 'influtiers_version', 'packages', 'parameters']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform as _platform
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from ._version import __version__
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "duckdb", "pyarrow")
+
+
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def sha256_data(data) -> str:
+    """sha256 of a dataset: a file's bytes, a directory's files (sorted relative paths and
+    their hashes), or a DataFrame's content (column names, dtypes and row hashes)."""
+    if isinstance(data, pd.DataFrame):
+        h = hashlib.sha256()
+        h.update(json.dumps([[str(c), str(t)] for c, t in data.dtypes.items()]).encode())
+        h.update(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes())
+        return h.hexdigest()
+    p = Path(data)
+    if p.is_dir():
+        h = hashlib.sha256()
+        for f in sorted(x for x in p.rglob("*") if x.is_file()):
+            h.update(f.relative_to(p).as_posix().encode() + b"\0" + sha256_file(f).encode())
+        return h.hexdigest()
+    return sha256_file(p)
+
+
+def git_commit(root: str | Path = REPO_ROOT) -> str:
+    """The commit of the source checkout (with ``-dirty`` when it has changes), or ``unknown``."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+        if sha.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return sha.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def package_versions(names=PACKAGES) -> dict[str, str]:
+    out = {}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = "not installed"
+    return out
+
+
+def provenance(data=None, params: Mapping | None = None, *, data_label: str | None = None) -> dict:
+    """A JSON-safe provenance record for outputs computed from ``data`` with ``params``."""
+    rec = {
+        "influtiers_version": __version__,
+        "git_commit": git_commit(),
+        "python": _platform.python_version(),
+        "packages": package_versions(),
+        "parameters": {k: _jsonable(v) for k, v in (params or {}).items()},
+    }
+    if data is not None:
+        rec["data"] = data_label or (str(data) if not isinstance(data, pd.DataFrame) else "DataFrame")
+        rec["data_sha256"] = sha256_data(data)
+    return rec
+
+
+def _jsonable(v):
+    if isinstance(v, str | int | float | bool) or v is None:
+        return v
+    if isinstance(v, Mapping):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    return str(v)
+
+
+def atomic_write(path: str | Path, data: bytes | str) -> Path:
+    """Write to a temporary name in the same folder, then rename: an interrupted run never
+    leaves a half-written file under the final name."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def watermark(data=None, params: Mapping | None = None) -> str:
+    """Text for a notebook's closing provenance cell."""
+    rec = provenance(data, params)
+    lines = [
+        f"influtiers {rec['influtiers_version']} (git {rec['git_commit']})",
+        f"python {rec['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in rec["packages"].items()),
+    ]
+    if "data_sha256" in rec:
+        lines.append(f"data: {rec['data']} sha256 {rec['data_sha256']}")
+    lines.append("parameters: " + json.dumps(rec["parameters"], sort_keys=True))
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""Statistics engine: tests of claims about influencer tiers.
+
+The unit of analysis is the influencer. Tiers are compared on one row per
+influencer (the influencer table of :func:`influtiers.aggregate.influencer_table`),
+or posts are modelled with cluster-robust standard errors by influencer. Every
+random step takes a ``seed``. Every test returns a :class:`StatResult` (estimate,
+interval, statistics, group sizes, definition, method, unit, flags, verdict,
+``summary()``, ``to_dict()``); groups under 10 influencers raise
+:class:`InsufficientData` (or return a ``not-testable`` result with
+``insufficient="return"``), under 30 they are flagged.
+
+=============================  ===========================================================
+equivalence_test(_arrays)      TOST on the log scale (ratio of geometric means)
+rate_ratio                     lift of tier A over B: GLM (Poisson/NB, clustered) or bootstrap
+claimed_lift_verdict           is a claimed lift inside the interval?
+compare_lift_methods           every lift method side by side
+absolute_ratio                 ratio of absolute engagement per post, one-sided verdict
+elasticity                     PPML slope of engagement on log followers (+ OLS second opinion)
+inverted_u                     quadratic in log followers, Lind-Mehlum test, turning point
+tier_trend                     rank correlation across ordered tiers + adjacent pairs
+minimum_detectable_lift        analytic design: smallest detectable lift
+simulate_ab_power              Monte Carlo power of a brief A/B test (randomised or paired)
+portfolio_risk                 macro vs many micro influencers for one budget
+simulate_posts                 simulated posts with known truth (:mod:`.simulate`)
+=============================  ===========================================================
+"""
+
+from .bootstrap import BootstrapRatio, bootstrap_ratio
+from .equivalence import equivalence_test, equivalence_test_arrays
+from .lift import (
+    METHODS,
+    absolute_ratio,
+    claimed_lift_verdict,
+    compare_lift_methods,
+    glm_rate_ratio,
+    rate_ratio,
+)
+from .portfolio import PortfolioResult, portfolio_risk
+from .power import minimum_detectable_lift, simulate_ab_power
+from .regression import elasticity, inverted_u, tier_trend
+from .results import MIN_GROUP, SMALL_GROUP, InsufficientData, StatResult
+from .simulate import simulate_posts
+
+__all__ = [
+    "METHODS",
+    "MIN_GROUP",
+    "SMALL_GROUP",
+    "BootstrapRatio",
+    "InsufficientData",
+    "PortfolioResult",
+    "StatResult",
+    "absolute_ratio",
+    "bootstrap_ratio",
+    "claimed_lift_verdict",
+    "compare_lift_methods",
+    "elasticity",
+    "equivalence_test",
+    "equivalence_test_arrays",
+    "glm_rate_ratio",
+    "inverted_u",
+    "minimum_detectable_lift",
+    "rate_ratio",
+    "simulate_ab_power",
+    "simulate_posts",
+    "tier_trend",
+]

@@ -1,0 +1,136 @@
+"""Vectorised cluster bootstrap of a two-group ratio of means or medians.
+
+The unit resampled is the influencer (one row of the influencer table), within
+its group, so the posts of one influencer always travel together: this is the
+cluster bootstrap. Resamples are drawn as integer index matrices in chunks and
+reduced with numpy (no Python loop over resamples): 2,000 resamples over 20,000
+influencers take a few seconds. Intervals: percentile and BCa (bias-corrected
+and accelerated, with the jackknife acceleration over all influencers of both
+groups, as :func:`scipy.stats.bootstrap` does for several samples).
+
+Examples
+--------
+>>> import numpy as np
+>>> rng = np.random.default_rng(1)
+>>> x, y = rng.lognormal(0.4, 0.5, 80), rng.lognormal(0.0, 0.5, 80)
+>>> b = bootstrap_ratio(x, y, stat="mean", n_resamples=2000, seed=7)
+>>> round(b.estimate, 3), round(b.ci_low, 3), round(b.ci_high, 3)
+(1.498, 1.307, 1.722)
+>>> b2 = bootstrap_ratio(x, y, stat="mean", n_resamples=2000, seed=7)
+>>> b2.ci_low == b.ci_low   # seeded: identical reruns
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+STATS = ("mean", "median")
+INTERVALS = ("percentile", "bca")
+#: Elements gathered per chunk (resamples x group size); bounds memory at ~64 MB.
+_CHUNK_ELEMS = 8_000_000
+
+
+@dataclass(frozen=True)
+class BootstrapRatio:
+    """Bootstrap of ``stat(x) / stat(y)``."""
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    confidence: float
+    interval: str
+    stat: str
+    n_resamples: int
+    se_log: float
+    replicates: np.ndarray
+
+
+def _stat(v: np.ndarray, stat: str, axis=-1) -> np.ndarray:
+    return v.mean(axis=axis) if stat == "mean" else np.median(v, axis=axis)
+
+
+def resample_stat(x: np.ndarray, stat: str, n_resamples: int, rng) -> np.ndarray:
+    """``stat`` of ``n_resamples`` with-replacement resamples of ``x`` (vectorised, chunked)."""
+    n = len(x)
+    out = np.empty(n_resamples)
+    step = max(1, _CHUNK_ELEMS // max(n, 1))
+    for s in range(0, n_resamples, step):
+        k = min(step, n_resamples - s)
+        idx = rng.integers(0, n, size=(k, n))
+        out[s : s + k] = _stat(x[idx], stat, axis=1)
+    return out
+
+
+def jackknife_stat(x: np.ndarray, stat: str) -> np.ndarray:
+    """Leave-one-out ``stat`` of ``x`` for each element (vectorised, O(n log n))."""
+    n = len(x)
+    if stat == "mean":
+        return (x.sum() - x) / (n - 1)
+    order = np.argsort(x, kind="stable")
+    s = x[order]
+    m = n - 1
+    r = np.arange(n)  # rank removed
+
+    def kth(k):  # k-th smallest of s without element r
+        return np.where(k < r, s[k], s[np.minimum(k + 1, n - 1)])
+
+    if m % 2 == 1:
+        loo_sorted = kth(np.full(n, (m - 1) // 2))
+    else:
+        loo_sorted = 0.5 * (kth(np.full(n, m // 2 - 1)) + kth(np.full(n, m // 2)))
+    out = np.empty(n)
+    out[order] = loo_sorted
+    return out
+
+
+def bca_interval(theta_hat, reps, jack, confidence):
+    """BCa interval from bootstrap replicates and jackknife values (all samples)."""
+    alpha = (1 - confidence) / 2
+    reps = reps[np.isfinite(reps)]
+    prop = (np.sum(reps < theta_hat) + 0.5 * np.sum(reps == theta_hat)) / len(reps)
+    z0 = ndtri(np.clip(prop, 1 / (2 * len(reps)), 1 - 1 / (2 * len(reps))))
+    d = jack.mean() - jack
+    den = 6.0 * np.sum(d**2) ** 1.5
+    a = np.sum(d**3) / den if den > 0 else 0.0
+    za = ndtri(np.array([alpha, 1 - alpha]))
+    adj = ndtr(z0 + (z0 + za) / (1 - a * (z0 + za)))
+    lo, hi = np.quantile(reps, adj)
+    return float(lo), float(hi)
+
+
+def bootstrap_ratio(
+    x,
+    y,
+    *,
+    stat: str = "mean",
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    interval: str = "percentile",
+    seed=None,
+) -> BootstrapRatio:
+    """Two-group cluster bootstrap of ``stat(x) / stat(y)``; ``x`` resampled apart from ``y``."""
+    if stat not in STATS:
+        raise ValueError(f"stat must be one of {STATS}")
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {INTERVALS}")
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    rng = np.random.default_rng(seed)
+    theta = float(_stat(x, stat) / _stat(y, stat))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reps = resample_stat(x, stat, n_resamples, rng) / resample_stat(y, stat, n_resamples, rng)
+    fin = reps[np.isfinite(reps) & (reps > 0)]
+    if interval == "percentile":
+        alpha = (1 - confidence) / 2
+        lo, hi = (float(v) for v in np.quantile(reps, [alpha, 1 - alpha]))
+    else:
+        sx, sy = _stat(x, stat), _stat(y, stat)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            jack = np.concatenate([jackknife_stat(x, stat) / sy, sx / jackknife_stat(y, stat)])
+        lo, hi = bca_interval(theta, reps, jack[np.isfinite(jack)], confidence)
+    se_log = float(np.std(np.log(fin), ddof=1)) if len(fin) > 1 else float("nan")
+    return BootstrapRatio(theta, lo, hi, confidence, interval, stat, n_resamples, se_log, reps)

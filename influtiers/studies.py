@@ -1,0 +1,318 @@
+"""The study notebooks: registry, the session object notebooks use, and execution.
+
+Each study lives in ``notebooks/NN_slug.ipynb`` with a jupytext mirror
+``notebooks/NN_slug.py`` (percent format) that keeps diffs reviewable. The ``.py``
+mirror is the source; :func:`build` turns it into the executed notebook that is
+committed and checked by nbval.
+
+Notebooks stay thin: a ``parameters`` cell, then calls into :class:`StudySession`
+and :mod:`influtiers` — no function definitions.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import claims as _claims
+from .provenance import REPO_ROOT, provenance, sha256_data
+from .provenance import watermark as _watermark
+
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+REPORTS_DIR = REPO_ROOT / "reports"
+DEFAULT_SEED = 20261125
+
+
+@dataclass(frozen=True)
+class Study:
+    nn: str
+    slug: str
+    title: str
+    claims: tuple[str, ...]
+    version: str = "1.0"
+    key_figure: str | None = None
+    needs: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        return f"{self.nn}_{self.slug}"
+
+    @property
+    def notebook(self) -> Path:
+        return NOTEBOOK_DIR / f"{self.name}.ipynb"
+
+    @property
+    def mirror(self) -> Path:
+        return NOTEBOOK_DIR / f"{self.name}.py"
+
+
+STUDIES: dict[str, Study] = {
+    s.nn: s
+    for s in (
+        Study("00", "claims_overview", "All claims at a glance", tuple(_claims.CLAIMS), key_figure="00_claims_forest"),
+        Study("01", "tier_definitions", "Tier definitions and who moves between them", ("C01", "C15"), key_figure="01_scheme_cutpoints"),
+        Study("02", "published_benchmarks", "What the published figures imply", ("C02", "C04", "C05", "C16"), key_figure="02_benchmark_ratios"),
+        Study("03", "engagement_parity", "Are micro and macro engagement rates about equal?", ("C02", "C03"), key_figure="03_parity_forest"),
+        Study("04", "micro_lift", "Do people engage 60% more with micro-influencers?", ("C04",), key_figure="04_specification_curve"),
+        Study("05", "engagement_curve", "Engagement against followers: decline and Goldilocks", ("C05", "C06", "C07"), key_figure="05_rate_curve"),
+        Study("06", "cost_efficiency", "Prices, CPM and cost per engagement", ("C08", "C09", "C10", "C11"), key_figure="06_cost_per_engagement", needs=("cost",)),
+        Study("07", "campaign_design", "A/B tests and budget risk", ("C12", "C13"), key_figure="07_power_curve"),
+        Study("08", "sponsored_vs_organic", "The sponsored-post penalty by tier", ("C14",), key_figure="08_sponsored_penalty", needs=("sponsored",)),
+    )
+}
+
+
+def get_study(nn: str) -> Study:
+    nn = str(nn).zfill(2)[:2] if str(nn)[:2].isdigit() else str(nn)
+    for s in STUDIES.values():
+        if nn in (s.nn, s.slug, s.name):
+            return s
+    raise KeyError(f"unknown study {nn!r}; known: {', '.join(s.name for s in STUDIES.values())}")
+
+
+def default_output_dir() -> Path:
+    return REPORTS_DIR / "figures"
+
+
+class StudySession:
+    """What a study notebook needs: the data (loaded and validated once), its
+    provenance, the claims context, and saving figures.
+
+    Parameters mirror the notebooks' ``parameters`` cell.
+    """
+
+    def __init__(
+        self,
+        study: str,
+        *,
+        data="demo",
+        scheme=None,
+        seed: int = DEFAULT_SEED,
+        margin: Sequence[float] = (0.8, 1.25),
+        output_dir=None,
+        accounts=None,
+        mapping=None,
+        n_boot: int = 2000,
+    ) -> None:
+        from .io import load_posts
+
+        self.study = get_study(study)
+        self.data = data
+        self.scheme = scheme
+        self.seed = int(seed)
+        self.margin = tuple(float(m) for m in margin)
+        self.output_dir = Path(output_dir) if output_dir else default_output_dir()
+        self.params = {
+            "study": self.study.name,
+            "data": str(data),
+            "scheme": scheme,
+            "seed": self.seed,
+            "margin": list(self.margin),
+            "accounts": None if accounts is None else str(accounts),
+            "mapping": None if mapping is None else str(mapping),
+        }
+        t0 = time.perf_counter()
+        self.loaded = load_posts(data, accounts=accounts, mapping=mapping)
+        self.posts = self.loaded.posts
+        self.report = self.loaded.report
+        self.load_seconds = time.perf_counter() - t0
+        self.data_sha256 = _data_hash(data, self.posts)
+        self.ctx = _claims.Context(
+            self.posts,
+            dataset=str(data),
+            scheme=scheme,
+            seed=self.seed,
+            margin=self.margin,
+            n_boot=n_boot,
+        )
+        self._results: dict[str, _claims.ClaimResult] = {}
+
+    # -- data --------------------------------------------------------------------
+    @property
+    def synthetic(self) -> bool:
+        return str(self.data) == "demo"
+
+    def describe_data(self) -> str:
+        """Rows in/accepted/quarantined and what the posts table holds."""
+        p, r = self.posts, self.report
+        plats = (
+            ", ".join(f"{k} {v}" for k, v in p["platform"].value_counts().sort_index().items())
+            if "platform" in p
+            else "n/a"
+        )
+        n_acc = p["account_id"].nunique() if len(p) else 0
+        lines = [
+            f"data: {self.data}" + (" (SYNTHETIC demo panel: not real-world evidence)" if self.synthetic else ""),
+            f"rows in {r.rows_in}, accepted {r.accepted}, quarantined {r.quarantined}",
+            f"posts {len(p)}, influencers {n_acc}; platforms: {plats}",
+        ]
+        if r.reasons:
+            lines.append("quarantine reasons: " + ", ".join(f"{k} {v}" for k, v in r.reasons.items()))
+        return "\n".join(lines)
+
+    def table(self, claim_id: str = "C04", **kw) -> pd.DataFrame:
+        """The influencer table a claim uses (cached)."""
+        return self.ctx.table(_claims.CLAIMS[claim_id], **kw)
+
+    def scheme_for(self, claim_id: str):
+        return self.ctx.scheme_for(_claims.CLAIMS[claim_id])
+
+    # -- claims ------------------------------------------------------------------
+    def claim(self, claim_id: str) -> _claims.ClaimResult:
+        if claim_id not in self._results:
+            self._results[claim_id] = _claims.evaluate_claim(claim_id, self.ctx)
+        return self._results[claim_id]
+
+    def ledger(self, claim_ids: Iterable[str] | None = None) -> _claims.Ledger:
+        ids = list(claim_ids) if claim_ids is not None else list(self.study.claims)
+        rows = [_claims._row(_claims.CLAIMS[c], self.claim(c), str(self.data)) for c in ids]
+        return _claims.Ledger(pd.DataFrame(rows, columns=_claims.LEDGER_COLUMNS))
+
+    def claims_table(self, claim_ids: Iterable[str] | None = None, digits: int = 3) -> str:
+        """The rounded, sorted claims table notebooks print (stable text for nbval)."""
+        led = self.ledger(claim_ids)
+        lines = []
+        for _, r in led.sort_values("claim_id").iterrows():
+            est = _num(r["estimate"], digits)
+            ci = (
+                f"[{_num(r['ci_low'], digits)}, {_num(r['ci_high'], digits)}]"
+                if pd.notna(r["ci_low"])
+                else ""
+            )
+            lines.append(f"{r['claim_id']}  {r['verdict']:<13} {est:>10} {ci}  {r['title']}")
+            if r["verdict"] == "not-testable":
+                lines.append(f"     reason: {r['reason']}")
+        return "\n".join(lines)
+
+    # -- outputs -----------------------------------------------------------------
+    def provenance(self) -> dict:
+        rec = provenance(None, self.params)
+        rec["data"] = str(self.data)
+        rec["data_sha256"] = self.data_sha256
+        rec["synthetic"] = self.synthetic
+        return rec
+
+    def save(self, fig, data: pd.DataFrame, name: str) -> dict[str, str]:
+        """Save a figure (PNG, SVG) and the numbers behind it (CSV) under ``output_dir``."""
+        from .plots import save_figure
+
+        return save_figure(fig, name, data, self.output_dir, self.provenance())
+
+    def watermark(self) -> str:
+        text = _watermark(None, self.params)
+        return text + f"\ndata sha256: {self.data_sha256}\nstudy {self.study.name} version {self.study.version}"
+
+
+def _num(x, digits: int) -> str:
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return ""
+    if pd.isna(x):
+        return ""
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}f}"
+
+
+def _data_hash(data, posts: pd.DataFrame) -> str:
+    from .datasets import resolve_bundled
+
+    p = resolve_bundled(data)
+    if p is None and isinstance(data, str | Path) and Path(data).exists():
+        p = Path(data)
+    return sha256_data(p) if p is not None else sha256_data(posts)
+
+
+# ------------------------------------------------------------------ execution
+def notebook_parameters(**params) -> dict:
+    """Papermill parameters for a study run (only the ones given)."""
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def execute(
+    study: str | Study,
+    output_path: str | Path,
+    parameters: Mapping | None = None,
+    *,
+    kernel_name: str = "python3",
+    progress: bool = False,
+    cwd: str | Path | None = None,
+) -> Path:
+    """Execute a study notebook with papermill, writing the executed copy to ``output_path``."""
+    import papermill as pm
+
+    s = study if isinstance(study, Study) else get_study(study)
+    output_path = Path(output_path)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output_path.with_name(f".{output_path.name}.tmp.ipynb")
+    try:
+        pm.execute_notebook(
+            str(s.notebook),
+            str(tmp),
+            parameters=dict(parameters or {}),
+            kernel_name=kernel_name,
+            progress_bar=progress,
+            cwd=str(cwd or s.notebook.parent),
+            log_output=False,
+        )
+        tmp.replace(output_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return output_path
+
+
+def build(studies: Iterable[str] | None = None, *, kernel_name: str = "python3") -> list[Path]:
+    """Regenerate the committed notebooks from their jupytext mirrors and execute them in
+    place with default parameters (used by developers, ``python -m influtiers.studies``)."""
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
+    out = []
+    for nn in studies or STUDIES:
+        s = get_study(nn)
+        nb = jupytext.read(s.mirror)
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        NotebookClient(nb, kernel_name=kernel_name, timeout=600, resources={"metadata": {"path": str(NOTEBOOK_DIR)}}).execute()
+        clean_notebook(nb)
+        nbformat.write(nb, s.notebook)
+        out.append(s.notebook)
+    return out
+
+
+def clean_notebook(nb) -> None:
+    """Normalise metadata so reruns do not churn: kernelspec ``python3``, no timestamps."""
+    keep = {"kernelspec", "language_info", "jupytext"}
+    nb.metadata = {k: v for k, v in nb.metadata.items() if k in keep}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    li = nb.metadata.get("language_info", {})
+    nb.metadata["language_info"] = {"name": li.get("name", "python")}
+    jt = nb.metadata.get("jupytext")
+    if jt:
+        nb.metadata["jupytext"] = {k: v for k, v in jt.items() if k in ("formats",)}
+    for cell in nb.cells:
+        md = cell.get("metadata", {})
+        for k in ("execution", "papermill", "collapsed", "scrolled"):
+            md.pop(k, None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m influtiers.studies", description=build.__doc__)
+    p.add_argument("studies", nargs="*", help="study numbers (default: all)")
+    args = p.parse_args(argv)
+    for path in build(args.studies or None):
+        print(f"built {path.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
