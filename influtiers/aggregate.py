@@ -69,7 +69,7 @@ def influencer_sql(
     """The aggregation as one SQL statement over the table expression ``source``.
 
     Uses only portable SQL (window ``ROW_NUMBER``, ``MEDIAN``, ``FLOOR``,
-    ``NULLIF``) so the same text runs on DuckDB and Spark SQL (>= 3.4, which has
+    ``isnan``) so the same text runs on DuckDB and Spark SQL (>= 3.4, which has
     ``MEDIAN``); ``dialect`` (``"duckdb"`` or ``"spark"``) only switches
     identifier quoting and the string type name. ``columns`` are the columns
     the source has; absent optional counts become NULL and NaN counts are read
@@ -104,7 +104,8 @@ def influencer_sql(
         # NaN is missing, never a value (NaN > 0 is true in both engines).
         if c not in have:
             return "CAST(NULL AS DOUBLE)"
-        return f"NULLIF(CAST({q(c)} AS DOUBLE), CAST('NaN' AS DOUBLE))"
+        x = f"CAST({q(c)} AS DOUBLE)"
+        return f"(CASE WHEN isnan({x}) THEN NULL ELSE {x} END)"
 
     keys = [*by, *KEYS]
     kq = ", ".join(q(k) for k in keys)

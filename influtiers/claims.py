@@ -999,18 +999,6 @@ MACRO_BAND = (100_000, 1_000_000)
 POINT_TOLERANCE = (0.8, 1.25)
 
 
-def _band_mid(lower, upper) -> float:
-    lo = float(lower) if pd.notna(lower) and float(lower) > 0 else np.nan
-    hi = float(upper) if pd.notna(upper) else np.nan
-    if np.isnan(lo) and np.isnan(hi):
-        return np.nan
-    if np.isnan(lo):
-        lo = hi / 10
-    if np.isnan(hi):
-        hi = lo * 10
-    return float(np.sqrt(lo * hi))
-
-
 def _in_band(row, band) -> bool:
     lo = float(row["lower"]) if pd.notna(row["lower"]) else 0.0
     hi = float(row["upper"]) if pd.notna(row["upper"]) else math.inf
@@ -1057,12 +1045,12 @@ def benchmark_slopes(er: pd.DataFrame | None = None) -> pd.DataFrame:
     (the implied rate elasticity)."""
     from scipy.stats import spearmanr
 
-    from .datasets import load_benchmarks
+    from .datasets import band_midpoints, load_benchmarks
 
     er = load_benchmarks("engagement_rates") if er is None else er
     rows = []
     for (src, plat, metric), g in er.groupby(["source", "platform", "metric"], sort=True, dropna=False):
-        g = g.assign(mid=[_band_mid(a, b) for a, b in zip(g["lower"], g["upper"], strict=True)])
+        g = g.assign(mid=band_midpoints(g["lower"], g["upper"]))
         g = g.dropna(subset=["mid", "value"]).sort_values("mid")
         if len(g) < 3:
             continue
@@ -1215,3 +1203,27 @@ def run_benchmark_ledger(margin: tuple[float, float] = (0.8, 1.25)) -> Ledger:
             )
         )
     return Ledger(pd.DataFrame(rows, columns=LEDGER_COLUMNS))
+
+
+# --------------------------------------------------------------------- helpers for studies
+def cost_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Influencers with priced posts, with price per post, CPM by followers
+    (price / followers × 1,000) and cost per engagement (price / mean likes + comments)."""
+    t = table[table["cost_n"] > 0].copy()
+    t["cost_per_post"] = t["cost_sum"] / t["cost_n"]
+    t["cpm_followers"] = t["cost_per_post"] / t["followers"] * 1000
+    t["cost_per_engagement"] = t["cost_per_post"] / t["engagement_mean"].where(t["engagement_mean"] > 0)
+    return t
+
+
+def overview_frame(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Ledger rows on a common scale for one overview figure: ``relative`` = estimate ÷
+    claimed (and the interval likewise) where both are positive numbers."""
+    d = pd.DataFrame(ledger).copy()
+    est, lo, hi, cl = (pd.to_numeric(d[c], errors="coerce") for c in ("estimate", "ci_low", "ci_high", "claimed"))
+    ok = (cl > 0) & (est > 0) & np.isfinite(cl)
+    d["relative"] = (est / cl).where(ok)
+    d["rel_low"] = (lo / cl).where(ok & (lo > 0))
+    d["rel_high"] = (hi / cl).where(ok & (hi > 0))
+    d["label"] = d["claim_id"] + " " + d["title"].str.slice(0, 48)
+    return d[["claim_id", "label", "verdict", "estimate", "ci_low", "ci_high", "claimed", "relative", "rel_low", "rel_high"]]

@@ -119,6 +119,17 @@ def list_benchmarks() -> dict[str, str]:
     return {k: v[0] for k, v in BENCHMARKS.items()}
 
 
+def band_midpoints(lower, upper) -> np.ndarray:
+    """Geometric midpoint of follower bands; an open or zero end is taken one decade from
+    the other end (e.g. "<1k" -> 100–1k, "1M+" -> 1M–10M)."""
+    lo = pd.to_numeric(pd.Series(lower), errors="coerce").to_numpy(dtype=float)
+    hi = pd.to_numeric(pd.Series(upper), errors="coerce").to_numpy(dtype=float)
+    lo = np.where(lo > 0, lo, np.nan)
+    lo2 = np.where(np.isnan(lo), hi / 10, lo)
+    hi2 = np.where(np.isnan(hi), lo2 * 10, hi)
+    return np.sqrt(lo2 * hi2)
+
+
 def load_benchmarks(kind: str = "engagement_rates", *, path: str | Path | None = None):
     """One benchmark table as a DataFrame with proper dtypes.
 

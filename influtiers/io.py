@@ -87,41 +87,135 @@ class DataFileNotFoundError(DataError, FileNotFoundError):
 ALIASES: dict[str, str] = {}
 _ALIAS_LISTS: dict[str, tuple[str, ...]] = {
     "account_id": (
-        "account", "account_name", "username", "user_name", "user", "handle", "author",
-        "author_name", "creator", "influencer", "influencer_name", "owner", "owner_username",
-        "screen_name", "user_id", "channel", "channel_id", "channel_name", "profile",
+        "account",
+        "account_name",
+        "username",
+        "user_name",
+        "user",
+        "handle",
+        "author",
+        "author_name",
+        "creator",
+        "influencer",
+        "influencer_name",
+        "owner",
+        "owner_username",
+        "screen_name",
+        "user_id",
+        "channel",
+        "channel_id",
+        "channel_name",
+        "profile",
     ),
     "followers": (
-        "follower", "follower_count", "followers_count", "n_followers", "num_followers",
-        "number_of_followers", "nb_followers", "subscribers", "subscriber_count",
-        "subscribers_count", "fans", "fan_count", "audience", "audience_size",
+        "follower",
+        "follower_count",
+        "followers_count",
+        "n_followers",
+        "num_followers",
+        "number_of_followers",
+        "nb_followers",
+        "subscribers",
+        "subscriber_count",
+        "subscribers_count",
+        "fans",
+        "fan_count",
+        "audience",
+        "audience_size",
     ),
     "likes": (
-        "like", "like_count", "likes_count", "n_likes", "num_likes", "number_of_likes",
-        "nb_likes", "hearts", "heart_count", "digg_count", "favorite_count", "favourites",
+        "like",
+        "like_count",
+        "likes_count",
+        "n_likes",
+        "num_likes",
+        "number_of_likes",
+        "nb_likes",
+        "hearts",
+        "heart_count",
+        "digg_count",
+        "favorite_count",
+        "favourites",
     ),
     "comments": (
-        "comment", "comment_count", "comments_count", "n_comments", "num_comments",
-        "number_of_comments", "nb_comments", "replies", "reply_count",
+        "comment",
+        "comment_count",
+        "comments_count",
+        "n_comments",
+        "num_comments",
+        "number_of_comments",
+        "nb_comments",
+        "replies",
+        "reply_count",
     ),
-    "shares": ("share", "share_count", "shares_count", "n_shares", "num_shares", "retweets",
-               "retweet_count", "reposts"),
-    "saves": ("save", "save_count", "saves_count", "n_saves", "num_saves", "saved",
-              "bookmarks", "bookmark_count"),
+    "shares": (
+        "share",
+        "share_count",
+        "shares_count",
+        "n_shares",
+        "num_shares",
+        "retweets",
+        "retweet_count",
+        "reposts",
+    ),
+    "saves": (
+        "save",
+        "save_count",
+        "saves_count",
+        "n_saves",
+        "num_saves",
+        "saved",
+        "bookmarks",
+        "bookmark_count",
+    ),
     "views": (
-        "view", "view_count", "views_count", "n_views", "num_views", "plays", "play_count",
-        "n_plays", "num_plays", "video_views", "video_view_count", "video_plays",
+        "view",
+        "view_count",
+        "views_count",
+        "n_views",
+        "num_views",
+        "plays",
+        "play_count",
+        "n_plays",
+        "num_plays",
+        "video_views",
+        "video_view_count",
+        "video_plays",
     ),
     "reach": ("reach_count", "unique_reach", "accounts_reached"),
     "impressions": ("impression", "impression_count", "impressions_count", "n_impressions"),
     "post_id": ("post", "id", "media_id", "shortcode", "video_id", "tweet_id", "postid"),
     "posted_at": (
-        "timestamp", "date", "datetime", "time", "created_at", "create_time", "created_time",
-        "creation_time", "taken_at", "taken_at_timestamp", "published_at", "publish_time",
-        "post_date", "posted", "posted_on", "upload_date", "date_posted",
+        "timestamp",
+        "date",
+        "datetime",
+        "time",
+        "created_at",
+        "create_time",
+        "created_time",
+        "creation_time",
+        "taken_at",
+        "taken_at_timestamp",
+        "published_at",
+        "publish_time",
+        "post_date",
+        "posted",
+        "posted_on",
+        "upload_date",
+        "date_posted",
     ),
-    "sponsored": ("is_sponsored", "is_ad", "ad", "ads", "paid", "is_paid", "paid_partnership",
-                  "branded_content", "sponsored_post", "is_branded"),
+    "sponsored": (
+        "is_sponsored",
+        "is_ad",
+        "ad",
+        "ads",
+        "paid",
+        "is_paid",
+        "paid_partnership",
+        "branded_content",
+        "sponsored_post",
+        "is_branded",
+    ),
     "brand": ("brand_name", "sponsor", "sponsor_name", "advertiser"),
     "cost": ("price", "fee", "spend", "cost_per_post", "post_cost"),
     "currency": ("cur", "currency_code"),
@@ -233,8 +327,24 @@ def map_columns(
 
 # ------------------------------------------------------------------ parsing
 _MISSING_TOKENS = frozenset(
-    {"", "n/a", "na", "-", "--", "—", "–", "#valor!", "#value!", "#n/a", "#div/0!", "null",
-     "none", "nan", "nat", "<na>"}
+    {
+        "",
+        "n/a",
+        "na",
+        "-",
+        "--",
+        "—",
+        "–",
+        "#valor!",
+        "#value!",
+        "#n/a",
+        "#div/0!",
+        "null",
+        "none",
+        "nan",
+        "nat",
+        "<na>",
+    }
 )
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _NUM = re.compile(r"([+-]?)([\d.,]*\d)(k|m|mm|mn|b|bn|%)?")
@@ -306,8 +416,13 @@ def _parse_numeric(values, column: str | None = None) -> tuple[pd.Series, pd.Ser
     else:
         obj = s.astype(object)
         isna = pd.isna(obj).to_numpy()
-        if pd.api.types.infer_dtype(obj, skipna=True) in ("string", "empty", "floating",
-                                                          "integer", "mixed-integer-float"):
+        if pd.api.types.infer_dtype(obj, skipna=True) in (
+            "string",
+            "empty",
+            "floating",
+            "integer",
+            "mixed-integer-float",
+        ):
             is_bool = np.zeros(len(obj), dtype=bool)
         else:
             is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in obj), bool, len(obj))
@@ -460,11 +575,27 @@ def parse_dates(values) -> tuple[pd.Series, pd.Series]:
         rest = parsed.isna().to_numpy()
         if rest.any():
             parsed[rest] = pd.to_datetime(ts[rest], utc=True, format="mixed", errors="coerce")
-        for p, v in zip(pos, parsed, strict=True):
+        bad = parsed.isna().to_numpy()
+        parsed, oob = _to_ns(parsed, dtype)
+        for p, v, b in zip(pos, parsed, bad | oob, strict=True):
             result[p] = v
-            failed[p] = v is pd.NaT or pd.isna(v)
-    res = pd.to_datetime(pd.Series(result, index=idx), utc=True).astype(dtype)
+            failed[p] = b
+    res = pd.to_datetime(pd.Series(result, index=idx), utc=True)
+    res, oob = _to_ns(res, dtype)
+    failed |= oob
     return res, pd.Series(failed, index=idx)
+
+
+_NS_MIN = pd.Timestamp.min.tz_localize("UTC")
+_NS_MAX = pd.Timestamp.max.tz_localize("UTC")
+
+
+def _to_ns(parsed: pd.Series, dtype: str) -> tuple[pd.Series, np.ndarray]:
+    """Cast parsed UTC datetimes to nanoseconds; out-of-range values -> NaT and flagged."""
+    oob = (parsed.notna() & ((parsed < _NS_MIN) | (parsed > _NS_MAX))).to_numpy(dtype=bool)
+    if oob.any():
+        parsed = parsed.mask(oob)
+    return parsed.astype(dtype), oob
 
 
 def _parse_date_strings(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series]:
@@ -487,8 +618,10 @@ def _parse_date_strings(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series]
         rest = parsed.isna().to_numpy()
         if rest.any():
             parsed[rest] = pd.to_datetime(ts[rest], utc=True, format="mixed", errors="coerce")
-        out[text] = parsed.astype(dtype).array
-        failed[np.flatnonzero(text)[parsed.isna().to_numpy()]] = True
+        bad = parsed.isna().to_numpy()
+        parsed, oob = _to_ns(parsed, dtype)
+        out[text] = parsed.array
+        failed[np.flatnonzero(text)[bad | oob]] = True
     return out, pd.Series(failed, index=s.index)
 
 
@@ -604,7 +737,9 @@ def _read_file(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
         try:
             recs = json.loads(text)
         except json.JSONDecodeError as e:
-            raise DataError(f"{path}: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}")
+            raise DataError(
+                f"{path}: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+            ) from None
         for i, r in enumerate(recs, 1):
             if not isinstance(r, dict):
                 raise DataError(f"{path}: record {i} is not a JSON object")
@@ -867,7 +1002,7 @@ def _read_source(source, adapter: str | None):
         ad = _adapters.get_adapter(name)
         raw, notes, pre_q = ad.read(path)
         raw = raw.reset_index(drop=True)
-        rows = (raw["_row"].to_numpy() if "_row" in raw else np.arange(1, len(raw) + 1))
+        rows = raw["_row"].to_numpy() if "_row" in raw else np.arange(1, len(raw) + 1)
         files = raw["_file"].astype(str).to_numpy() if "_file" in raw else None
         raw = raw.drop(columns=[c for c in ("_row", "_file") if c in raw])
         return raw, rows, files, desc or str(path), ad.name, [], list(notes), pre_q
@@ -1039,6 +1174,7 @@ def load_posts(
         cmap_followers_from = None
     for c in schema.POST_COLUMNS:  # first failing numeric column in canonical order
         if c in num_fail:
+
             def det(c=c):
                 base = shown(c) if c in cmap else np.full(n, "", dtype=object)
                 return np.where(acc_detail != "", acc_detail, base) if c == "followers" else base
@@ -1131,7 +1267,7 @@ def load_posts(
         source=desc,
         rows_in=n + pre_n,
         accepted=len(posts),
-        quarantined=len(q) if len(q.columns) and "reason" in q and len(q) else 0,
+        quarantined=len(q),
         reasons=reasons,
         quarantine=q,
         duplicates_removed=dups,

@@ -123,6 +123,14 @@ def _log_axis(ax, axis="x", unit="followers"):
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
+def _log_percent_axis(ax) -> None:
+    """Log y axis for values in percent, with plain tick labels (0.5%, 1%, 2%, ...)."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
 def _human(v: float) -> str:
     for div, suf in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(v) >= div:
@@ -355,3 +363,141 @@ def histogram(
     )
     qs.columns = [str(c) for c in qs.columns]
     return fig, qs
+
+
+def benchmark_rates(er: pd.DataFrame, *, title: str = "Published engagement rates by follower band"):
+    """Published rates against band midpoints (log–log), one line per source series."""
+    from .datasets import band_midpoints
+
+    d = er.assign(followers_mid=band_midpoints(er["lower"], er["upper"])).dropna(
+        subset=["followers_mid", "value"]
+    )
+    metric = d["metric"].str.split(":").str[0].str.split("(").str[0].str.strip()
+    d = d.assign(series=d["source"] + " · " + d["platform"].astype(str) + " · " + metric)
+    d = d.sort_values(["series", "followers_mid"])
+    fig, ax = plt.subplots(figsize=(9, 5))
+    for i, (name, g) in enumerate(d.groupby("series", sort=True)):
+        style = "o-" if len(g) > 1 else "o"
+        ax.plot(g["followers_mid"], g["value"] * 100, style, color=PALETTE[i % len(PALETTE)], label=name, ms=5)
+    _log_axis(ax)
+    _log_percent_axis(ax)
+    ax.set_xlabel("followers (band midpoint, log scale)")
+    ax.set_ylabel("published engagement rate (%; denominator per source)")
+    ax.set_title(title)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
+    fig.tight_layout()
+    return fig, d[["series", "band_label", "lower", "upper", "followers_mid", "value", "seen"]].reset_index(drop=True)
+
+
+def stack_results(results: Mapping[str, object]) -> pd.DataFrame:
+    """Rows for :func:`forest` from ``{label: StatResult}``."""
+    rows = []
+    for label, r in results.items():
+        rows.append(
+            {
+                "label": label,
+                "estimate": getattr(r, "estimate", np.nan),
+                "ci_low": getattr(r, "ci_low", np.nan),
+                "ci_high": getattr(r, "ci_high", np.nan),
+                "verdict": str(getattr(r, "verdict", "") or ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def claims_overview(frame: pd.DataFrame, *, title: str = "Every claim against what was claimed"):
+    """Forest of ledger rows on the relative scale (estimate ÷ claimed; 1 = as claimed).
+
+    ``frame`` comes from :func:`influtiers.claims.overview_frame`.
+    """
+    return forest(
+        frame,
+        label="label",
+        estimate="relative",
+        low="rel_low",
+        high="rel_high",
+        colour_by="verdict",
+        reference={"as claimed": 1.0},
+        xlabel="estimate ÷ claimed value (log scale; 1 = as claimed)",
+        title=title,
+    )
+
+
+def specification_curve(curve: pd.DataFrame, *, claimed: float | None = None, title: str = ""):
+    """Specification curve: sorted estimates with 95% intervals (top) and the analytic
+    choices behind each (bottom)."""
+    ok = curve[curve["status"] == "ok"].reset_index(drop=True)
+    x = np.arange(len(ok))
+    fig, (ax, ax2) = plt.subplots(
+        2, 1, figsize=(9, 7), sharex=True, gridspec_kw={"height_ratios": [2, 2.2]}
+    )
+    inside = (
+        (ok["ci_low"] <= claimed) & (claimed <= ok["ci_high"]) if claimed else pd.Series(False, index=ok.index)
+    )
+    colours = np.where(inside, "C2", np.where(ok["ci_low"] > 1, "C0", "C7"))
+    ax.vlines(x, ok["ci_low"], ok["ci_high"], color=colours, lw=1, alpha=0.7)
+    ax.scatter(x, ok["estimate"], c=colours, s=10, zorder=3)
+    ax.axhline(1, color="0.3", lw=1, ls=":", label="parity")
+    if claimed:
+        ax.axhline(claimed, color=PALETTE[3], lw=1, ls="--", label=f"claimed ({claimed:g})")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_ylabel("micro / macro ratio (95% CI)")
+    ax.legend(fontsize=8)
+    ax.set_title(title or f"Specification curve ({len(ok)} specifications)")
+    dims = ["scheme", "definition", "aggregation"]
+    labels, ypos = [], []
+    y = 0
+    for dim in dims:
+        for val in sorted(ok[dim].unique()):
+            hit = np.flatnonzero(ok[dim].to_numpy() == val)
+            ax2.scatter(hit, np.full(len(hit), y), marker="|", s=40, color=PALETTE[dims.index(dim)])
+            labels.append(f"{dim}: {val}")
+            ypos.append(y)
+            y -= 1
+        y -= 0.5
+    ax2.set_yticks(ypos, labels, fontsize=6)
+    ax2.set_xlabel("specification (sorted by estimate)")
+    ax2.grid(False, axis="y")
+    fig.tight_layout()
+    return fig, curve.copy()
+
+
+def price_by_tier(costs: pd.DataFrame, published: pd.DataFrame | None = None, *, title: str = ""):
+    """Per-influencer price per post by tier (log scale) with published price ranges
+    (e.g. Shopify 2023, Instagram) as shaded bands by follower range."""
+    d = costs[["followers", "tier", "cost_per_post"]].dropna()
+    fig, ax = plt.subplots()
+    tiers_present = [t for t in d["tier"].cat.categories if (d["tier"] == t).any()]
+    pal = tier_colours(tiers_present)
+    for t in tiers_present:
+        g = d[d["tier"] == t]
+        ax.scatter(g["followers"], g["cost_per_post"], s=6, alpha=0.5, color=pal[t], label=t)
+    bands = pd.DataFrame()
+    if published is not None and len(published):
+        bands = published[published["platform"].eq("instagram")][
+            ["band_label", "lower", "upper", "value_low", "value_high"]
+        ].copy()
+        for _, b in bands.iterrows():
+            lo = b["lower"] if pd.notna(b["lower"]) else d["followers"].min()
+            hi = b["upper"] if pd.notna(b["upper"]) else max(d["followers"].max(), lo * 10)
+            vhi = b["value_high"] if pd.notna(b["value_high"]) else b["value_low"] * 3
+            ax.fill_between([lo, hi], b["value_low"], vhi, color="0.5", alpha=0.15, lw=0)
+        ax.fill_between([], [], [], color="0.5", alpha=0.15, label="Shopify 2023 ranges")
+    _log_axis(ax)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"${v:,.0f}"))
+    ax.axhline(10_000, color="0.2", ls="--", lw=1, label="$10,000 (claim C08)")
+    ax.axhline(100, color="0.2", ls=":", lw=1, label="$100 (claim C08)")
+    ax.set_xlabel("followers (log scale)")
+    ax.set_ylabel("price per sponsored post (USD, influencer mean)")
+    ax.legend(fontsize=7, ncol=2)
+    ax.set_title(title or "Price per post against followers")
+    fig.tight_layout()
+    summary = (
+        d.groupby("tier", observed=True)["cost_per_post"]
+        .agg(n="count", median="median", q25=lambda s: s.quantile(0.25), q75=lambda s: s.quantile(0.75))
+        .reset_index()
+    )
+    summary["tier"] = summary["tier"].astype(str)
+    return fig, summary

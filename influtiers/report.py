@@ -96,6 +96,12 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: var(--panel); }
+.table-wrap { overflow-x: auto; }
+#ledger-table { font-size: .9em; }
+#ledger-table td.estimand { min-width: 11rem; }
+#ledger-table small { display: block; line-height: 1.3; color: var(--muted); margin-top: .2rem; }
+#ledger-table td:last-child { min-width: 14rem; }
+#ledger-table td:nth-child(2) { min-width: 9rem; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0; }
 dl.kv dt { font-weight: 600; }
@@ -276,10 +282,9 @@ def _json_value(v) -> str:
 
 
 def default_citation_path() -> Path:
-    """The repository's ``CITATION.cff``, next to the package."""
-    import influtiers
-
-    return Path(influtiers.__file__).resolve().parents[1] / "CITATION.cff"
+    """The repository's ``CITATION.cff``, next to the package (``influtiers/../CITATION.cff``)."""
+    # this module lives in the package directory, so its grandparent is the repository
+    return Path(__file__).resolve().parents[1] / "CITATION.cff"
 
 
 # --------------------------------------------------------------------- sections
@@ -327,7 +332,18 @@ def _header(manifest: Mapping, claims: list[dict], run_dir: Path) -> str:
     )
 
 
-def _ledger(claims: list[dict]) -> str:
+def _n_cell(r: Mapping) -> str:
+    """Sample sizes: influencers per group and posts."""
+    parts = []
+    if r.get("n_influencers"):
+        parts.append(f"{_e(r['n_influencers'])} influencers")
+    posts = _int(r.get("n_posts"))
+    if posts != "—":
+        parts.append(f"{posts} posts")
+    return "<br>".join(parts) or "—"
+
+
+def _ledger(claims: list[dict], source: str = "") -> str:
     counts: dict[str, int] = {}
     for r in claims:
         counts[r.get("verdict", "")] = counts.get(r.get("verdict", ""), 0) + 1
@@ -335,49 +351,62 @@ def _ledger(claims: list[dict]) -> str:
         v for v in counts if v not in VERDICT_STYLE
     ]
     summary = "".join(f"<span>{verdict_badge(v)} × {counts[v]}</span>" for v in order)
-    head = (
-        "<tr><th scope='col'>claim</th><th scope='col'>title</th><th scope='col'>verdict</th>"
-        "<th scope='col'>estimand</th><th scope='col'>estimate</th><th scope='col'>95% CI</th>"
-        "<th scope='col'>claimed</th><th scope='col'>evidence</th><th scope='col'>n influencers</th>"
-        "<th scope='col'>n posts</th><th scope='col'>summary / reason</th></tr>"
-    )
+    datasets = {r.get("dataset", "") for r in claims}
+    show_dataset = len(datasets) > 1 or (datasets and datasets != {source})
+    cols = ["claim", "title", "verdict"]
+    cols += ["dataset"] if show_dataset else []
+    cols += ["estimand", "estimate", "95% CI", "claimed", "evidence", "n", "summary / reason"]
+    head = "<tr>" + "".join(f"<th scope='col'>{_e(c)}</th>" for c in cols) + "</tr>"
     rows = []
+    seen: dict[str, int] = {}
     for r in claims:
+        cid = r.get("claim_id", "")
+        seen[cid] = seen.get(cid, 0) + 1
+        # a claim judged on several datasets has several rows: ids stay unique
+        anchor = _anchor("claim", cid if seen[cid] == 1 else f"{cid}-{seen[cid]}")
         lo, hi = _num(r.get("ci_low")), _num(r.get("ci_high"))
         ci = "—" if lo == "—" and hi == "—" else f"[{lo}, {hi}]"
         text = _e(r.get("summary", ""))
         reason = r.get("reason", "")
         if reason:
-            text += (" " if text else "") + f"<em>Reason: {_e(reason)}</em>"
+            label = "Reason: " if r.get("verdict") == "not-testable" else ""
+            text += (" " if text else "") + f"<em>{label}{_e(reason)}</em>"
         method = r.get("method", "")
         estimand = _e(r.get("estimand", ""))
         if method:
-            estimand += f'<br><small title="method">{_e(method)}</small>'
+            estimand += f'<small title="method">{_e(method)}</small>'
+        dataset = f"<td>{_e(r.get('dataset', ''))}</td>" if show_dataset else ""
         rows.append(
-            f'<tr id="{_anchor("claim", r.get("claim_id", ""))}">'
-            f"<th scope='row'>{_e(r.get('claim_id', ''))}</th>"
+            f'<tr id="{anchor}">'
+            f"<th scope='row'>{_e(cid)}</th>"
             f"<td>{_e(r.get('title', ''))}</td>"
-            f"<td>{verdict_badge(r.get('verdict'))}</td>"
-            f"<td>{estimand}</td>"
+            f"<td>{verdict_badge(r.get('verdict'))}</td>{dataset}"
+            f'<td class="estimand">{estimand}</td>'
             f'<td class="num">{_num(r.get("estimate"))}</td>'
             f'<td class="num">{ci}</td>'
             f'<td class="num">{_num(r.get("claimed"))}</td>'
             f"<td>{_e(r.get('evidence', ''))}</td>"
-            f"<td>{_e(r.get('n_influencers', ''))}</td>"
-            f'<td class="num">{_int(r.get("n_posts"))}</td>'
+            f"<td>{_n_cell(r)}</td>"
             f"<td>{text}</td></tr>"
         )
     body = "".join(rows) or (
-        '<tr><td colspan="11" class="missing">claims.csv has no rows.</td></tr>'
+        f'<tr><td colspan="{len(cols)}" class="missing">claims.csv has no rows.</td></tr>'
+    )
+    n_claims = len({r.get("claim_id", "") for r in claims})
+    what = (
+        f"{len(claims)} ledger rows on {n_claims} claims"
+        if n_claims != len(claims)
+        else (f"{len(claims)} claims")
     )
     return (
         '<section id="ledger"><h2>Claims ledger</h2>'
-        f'<p>{len(claims)} claims.</p><div class="counts">{summary}</div>'
+        f'<p>{what}.</p><div class="counts">{summary}</div>'
         "<p>Estimates and interval bounds are shown to 4 significant figures; the full "
         'values are in <a href="claims.csv">claims.csv</a>.</p>'
-        f'<table id="ledger-table" data-rows="{len(claims)}"><caption class="missing">'
+        f'<div class="table-wrap"><table id="ledger-table" data-rows="{len(claims)}">'
+        '<caption class="missing">'
         "Verdicts per claim: supported, contradicted, inconclusive or not-testable.</caption>"
-        f"<thead>{head}</thead><tbody>{body}</tbody></table></section>"
+        f"<thead>{head}</thead><tbody>{body}</tbody></table></div></section>"
     )
 
 
@@ -756,7 +785,7 @@ def render_report(run_dir: str | Path, *, citation_path: str | Path | None = Non
     body = "".join(
         [
             _header(manifest, claims, run_dir),
-            _ledger(claims),
+            _ledger(claims, str(data.get("source", "") or "")),
             studies_html,
             _gallery(run_dir, shown),
             _validation(run_dir, validation, v_msg),

@@ -49,8 +49,8 @@ def hand() -> pd.DataFrame:
 
 
 def test_hand_keys_and_counts(hand):
-    assert list(hand["account_id"]) == ["a", "c", "b"]  # sorted by platform, account
-    assert list(hand["platform"]) == ["instagram", "youtube", "unknown"]  # missing -> unknown
+    assert list(hand["account_id"]) == ["a", "b", "c"]  # sorted by platform, account
+    assert list(hand["platform"]) == ["instagram", "unknown", "youtube"]  # missing -> unknown
     a, b, c = (row(hand, x) for x in "abc")
     assert (a.n_posts, b.n_posts, c.n_posts) == (5, 3, 1)
     assert (a.n_sponsored, b.n_sponsored, c.n_sponsored) == (2, 1, 1)  # missing is not sponsored

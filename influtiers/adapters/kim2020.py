@@ -152,8 +152,7 @@ def parse_media(doc: dict) -> dict:
         "views": doc.get("video_view_count") if doc.get("is_video") else None,
         "sponsored": len(sponsor_edges) > 0,
         "brand": brand,
-        "_old_format": "edge_media_to_parent_comment" not in doc
-        and "edge_media_to_comment" in doc,
+        "_old_format": "edge_media_to_parent_comment" not in doc and "edge_media_to_comment" in doc,
     }
 
 

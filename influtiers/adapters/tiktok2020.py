@@ -53,9 +53,7 @@ def _header(path: Path) -> list[str]:
 
 
 def _is_part(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() == ".csv" and set(REQUIRED) <= set(
-        _header(path)
-    )
+    return path.is_file() and path.suffix.lower() == ".csv" and set(REQUIRED) <= set(_header(path))
 
 
 def _parts(path: Path) -> list[Path]:

@@ -48,6 +48,7 @@ __all__ = [
     "BootstrapRatio",
     "InsufficientData",
     "PortfolioResult",
+    "portfolio_risk",
     "StatResult",
     "absolute_ratio",
     "bootstrap_ratio",

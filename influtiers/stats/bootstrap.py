@@ -60,7 +60,7 @@ def resample_stat(x: np.ndarray, stat: str, n_resamples: int, rng) -> np.ndarray
     step = max(1, _CHUNK_ELEMS // max(n, 1))
     for s in range(0, n_resamples, step):
         k = min(step, n_resamples - s)
-        idx = rng.integers(0, n, size=(k, n))
+        idx = rng.integers(0, n, size=(k, n), dtype=np.int32)
         out[s : s + k] = _stat(x[idx], stat, axis=1)
     return out
 

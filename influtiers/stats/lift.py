@@ -93,14 +93,14 @@ def glm_rate_ratio(
         if prepared is not None
         else prepare_posts(posts, definition, scheme=scheme, group=group)
     )
-    g = df[group].astype("object")
-    ina, inb = (g == a).to_numpy(), (g == b).to_numpy()
+    g = df[group].to_numpy(dtype=object)
+    ina, inb = g == a, g == b
     sub = df.loc[ina | inb]
-    is_a = (sub[group].astype("object") == a).to_numpy().astype(float)
+    is_a = ina[ina | inb].astype(float)
     codes = pd.factorize(sub["cluster"])[0]
     sizes = {
-        str(a): int(pd.unique(sub["cluster"].to_numpy()[is_a == 1]).size),
-        str(b): int(pd.unique(sub["cluster"].to_numpy()[is_a == 0]).size),
+        str(a): int(np.unique(codes[is_a == 1]).size),
+        str(b): int(np.unique(codes[is_a == 0]).size),
     }
     flags = check_sizes(sizes)
     y = sub["engagement"].to_numpy(float)

@@ -298,7 +298,10 @@ def inverted_u(
             flags.append("turning point outside the observed follower range")
 
         def fol(v):
-            return math.exp(v + center) if math.isfinite(v) else (math.inf if v > 0 else 0.0)
+            w = v + center
+            if not math.isfinite(w) or w > 700:
+                return math.inf if w > 0 else 0.0
+            return math.exp(max(w, -700.0))
 
         return StatResult(
             test="inverted_u",

@@ -1,0 +1,95 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · Do people engage 60% more with micro-influencers?
+#
+# **Question.** Article 001 says users engage about 60% more with micro-influencer
+# posts (citing the Digital Marketing Institute, whose figure traces to
+# HelloSociety comparing micro campaigns with *average* campaigns, not macro).
+# What is the micro/macro engagement-rate ratio, and how much does the answer
+# depend on analytic choices?
+#
+# **Claims ruled on:** C04.
+#
+# **Data and definitions.** Unit: the influencer (or posts with cluster-robust
+# errors by influencer for the GLM). Rate = (likes + comments) / followers unless the
+# specification says otherwise. Methods: Poisson and negative-binomial GLM with
+# offset log(exposure); cluster bootstrap of the ratio of tier means or medians of
+# influencer rates; ratio of medians. The claim is consistent when 1.60 lies inside
+# the 95% interval.
+#
+# Study version 1.0 (see `notebooks/CHANGELOG.md`).
+
+# %% tags=["parameters"]
+data = "demo"
+scheme = None
+seed = 20261125
+margin = [0.8, 1.25]
+output_dir = None
+accounts = None
+mapping = None
+
+# %%
+import matplotlib.pyplot as plt
+
+from influtiers import plots, specification, stats
+from influtiers.studies import StudySession
+
+s = StudySession(
+    "04", data=data, scheme=scheme, seed=seed, margin=margin, output_dir=output_dir,
+    accounts=accounts, mapping=mapping,
+)
+print(s.describe_data())
+
+# %% [markdown]
+# ## The rate ratio by each method
+
+# %%
+sch = s.scheme_for("C04")
+methods = stats.compare_lift_methods(s.posts, "micro", "macro", claimed=1.6, scheme=sch, seed=seed)
+print(methods[["method", "estimate", "ci_low", "ci_high", "verdict"]].round(3).to_string(index=False))
+
+# %%
+fig, d = plots.forest(
+    methods.assign(label=methods["method"]), reference={"claimed +60%": 1.6, "parity": 1.0},
+    xlabel="micro / macro engagement-rate ratio ((likes + comments) / followers)",
+    title="Micro lift by method (95% intervals)",
+)
+s.save(fig, d, "04_lift_methods")
+plt.show()
+
+# %% [markdown]
+# ## Specification curve
+# Every combination of tier scheme (with micro and macro tiers), engagement
+# definition available in the data, and aggregation (mean / median / trimmed /
+# pooled per influencer; pooled over posts).
+
+# %%
+curve = specification.specification_curve(s.posts, "micro", "macro", claimed=1.6, seed=seed)
+summary = specification.summarise_curve(curve, claimed=1.6)
+for k, v in summary.items():
+    print(f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}")
+
+# %%
+fig, d = plots.specification_curve(curve, claimed=1.6)
+s.save(fig, d, "04_specification_curve")
+plt.show()
+
+# %% [markdown]
+# ## Claims table
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(s.claims_table())
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+print(s.watermark())

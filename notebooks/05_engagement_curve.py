@@ -1,0 +1,98 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Engagement against followers: decline and Goldilocks
+#
+# **Question.** Does the engagement rate fall as followers grow (articles 000, 003)?
+# Do micro-influencers beat nano on absolute engagement per post? Is there a
+# "Goldilocks zone" — an inverted U in absolute engagement (article 001; Wies,
+# Bleier & Edeling 2023 found one peaking near 1M followers)?
+#
+# **Claims ruled on:** C05, C06, C07.
+#
+# **Data and definitions.** Engagement = likes + comments per post; rate = engagement
+# / followers. Elasticity: Poisson pseudo-likelihood (PPML) of per-post engagement
+# on log(followers) with standard errors clustered by influencer, OLS on
+# influencer log means as a second opinion; the rate elasticity is slope − 1.
+# Inverted U: quadratic in log(followers), Lind–Mehlum test, turning point with a
+# delta-method interval.
+#
+# Study version 1.0 (see `notebooks/CHANGELOG.md`).
+
+# %% tags=["parameters"]
+data = "demo"
+scheme = None
+seed = 20261125
+margin = [0.8, 1.25]
+output_dir = None
+accounts = None
+mapping = None
+
+# %%
+import matplotlib.pyplot as plt
+
+from influtiers import plots, stats
+from influtiers.studies import StudySession
+
+s = StudySession(
+    "05", data=data, scheme=scheme, seed=seed, margin=margin, output_dir=output_dir,
+    accounts=accounts, mapping=mapping,
+)
+print(s.describe_data())
+
+# %% [markdown]
+# ## Does the rate fall with size? (C05)
+
+# %%
+el = stats.elasticity(s.posts, insufficient="return")
+print(el.summary())
+table = s.table("C05")
+trend = stats.tier_trend(table, value="rate_median")
+print(trend.summary())
+
+# %%
+fig, d = plots.binned_curve(
+    table, "rate_median",
+    ylabel="influencer median engagement rate\n(likes + comments) / followers",
+    fits={"PPML fit (rate)": stats.fitted_curve(el, table["followers"], rate=True)},
+    title="Engagement rate against followers",
+)
+s.save(fig, d, "05_rate_curve")
+plt.show()
+
+# %% [markdown]
+# ## Absolute engagement per post (C06, C07)
+
+# %%
+iu = stats.inverted_u(s.posts, insufficient="return")
+print(iu.summary())
+
+# %%
+fig, d = plots.binned_curve(
+    table, "engagement_mean",
+    ylabel="mean likes + comments per post",
+    fits={"quadratic PPML fit": stats.fitted_curve(iu, table["followers"])},
+    vlines={"turning point": iu.estimate} if iu.estimate == iu.estimate else None,
+    title="Absolute engagement against followers",
+)
+s.save(fig, d, "05_absolute_curve")
+plt.show()
+
+# %% [markdown]
+# ## Claims table
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(s.claims_table())
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+print(s.watermark())
