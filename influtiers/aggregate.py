@@ -75,9 +75,10 @@ def influencer_sql(
     the source has; absent optional counts become NULL and NaN counts are read
     as NULL (missing), never as values.
 
-    One scan of the source, one aggregation; the per-influencer sort needed by
-    the trimmed mean (``ROW_NUMBER`` over the rated posts) is skipped when
-    ``trim == 0`` (the trimmed mean is then the mean).
+    One scan of the source, one aggregation. The per-influencer ranks of the
+    rates (``ROW_NUMBER``) give both the trimmed mean and the median; with
+    ``trim == 0`` the sort is skipped (the trimmed mean is then the mean and the
+    median is ``MEDIAN``).
     """
     if dialect not in DIALECTS:
         raise ValueError(f"unknown SQL dialect {dialect!r}; use one of {DIALECTS}")
@@ -131,6 +132,8 @@ def influencer_sql(
         # scipy.stats.trim_mean: cut int(trim * n) values at each end (float product).
         cut = f"FLOOR(CAST(nr AS DOUBLE) * CAST({float(trim)!r} AS DOUBLE))"
         trimmed = f"AVG(CASE WHEN rn > {cut} AND rn <= nr - {cut} THEN rate END)"
+        # the ranks give the median too (mean of the middle one or two): one sort, not two
+        median = "AVG(CASE WHEN rn IN (FLOOR((nr + 1) / 2), FLOOR((nr + 2) / 2)) THEN rate END)"
         ranked = f""",
 ranked AS (
   SELECT *,
@@ -140,7 +143,7 @@ ranked AS (
 )"""
         frm = "ranked"
     else:
-        trimmed, ranked, frm = "AVG(rate)", "", "posts"
+        trimmed, median, ranked, frm = "AVG(rate)", "MEDIAN(rate)", "", "posts"
     return f"""
 WITH base AS (
   SELECT {by_sel}{plat} AS platform, CAST({q("account_id")} AS {text}) AS account_id,
@@ -161,7 +164,7 @@ SELECT {kq}, COUNT(*) AS n_posts, MEDIAN(followers) AS followers,
        COUNT(rate) AS n_rated,
        SUM(CASE WHEN rate IS NOT NULL THEN engagement END) AS engagement_rated_sum,
        SUM(CASE WHEN rate IS NOT NULL THEN exposure END) AS exposure_sum,
-       AVG(rate) AS rate_mean, MEDIAN(rate) AS rate_median,
+       AVG(rate) AS rate_mean, {median} AS rate_median,
        {trimmed} AS rate_trimmed,
        SUM(CASE WHEN rate IS NOT NULL THEN engagement END)
          / SUM(CASE WHEN rate IS NOT NULL THEN exposure END) AS rate_pooled

@@ -147,7 +147,9 @@ def test_by_sponsored_grouping():
     assert a_true.n_posts == 2 and a_true.n_rated == 2
     assert a_true.rate_mean == pytest.approx((0.1 + 0.3) / 2)
     a_false = row(t, "a", sponsored=False)
-    assert a_false.n_posts == 2 and a_false.n_rated == 1 and a_false.rate_mean == pytest.approx(0.22)
+    assert (
+        a_false.n_posts == 2 and a_false.n_rated == 1 and a_false.rate_mean == pytest.approx(0.22)
+    )
     # the post with unknown sponsorship keeps its own group, with its rate
     a_na = row(t, "a", sponsored=None)
     assert a_na.n_posts == 1 and a_na.rate_mean == pytest.approx(0.2)
