@@ -238,8 +238,15 @@ def _spark_frame(spark, posts):
         return spark.createDataFrame(posts)
     if hasattr(posts, "createOrReplaceTempView"):
         return posts
-    files = _expand(posts)
-    if _file_kind(files) == "parquet":
+    paths = [str(p) for p in posts] if isinstance(posts, list | tuple) else [str(posts)]
+    # remote paths (s3a://, hdfs://, abfss://, ...) and their globs are Spark's to resolve
+    if any("://" in p for p in paths):
+        files = paths
+        csv = all(Path(p).suffix.lower() in _CSV for p in paths)
+    else:
+        files = _expand(paths)
+        csv = _file_kind(files) == "csv"
+    if not csv:
         return spark.read.option("mergeSchema", "true").parquet(*files)
     return spark.read.csv(files, header=True, inferSchema=True)
 

@@ -312,8 +312,10 @@ def _eval_c03(ctx: Context, claim: Claim) -> ClaimResult:
             continue
         r = stats.absolute_ratio(
             t, "macro", "micro", value=value, alternative="greater", seed=ctx.seed,
-            n_boot=ctx.n_boot,
+            n_resamples=ctx.n_boot, insufficient="return",
         )
+        if r.verdict == "not-testable":
+            continue
         results[value] = r
         parts[value] = r.verdict
     if not results:
@@ -353,7 +355,7 @@ def _eval_c04(ctx: Context, claim: Claim) -> ClaimResult:
     _need_tiers(None, ("micro", "macro"), scheme)
     t = ctx.table(claim)
     res = stats.rate_ratio(
-        t, "micro", "macro", method="bootstrap-mean", n_boot=ctx.n_boot, seed=ctx.seed
+        t, "micro", "macro", method="bootstrap-mean", n_resamples=ctx.n_boot, seed=ctx.seed
     )
     lv = stats.claimed_lift_verdict(res, 1.60)
     return _from_stats(
@@ -370,22 +372,33 @@ def _eval_c04(ctx: Context, claim: Claim) -> ClaimResult:
 
 
 def _eval_c05(ctx: Context, claim: Claim) -> ClaimResult:
+    """Influencer-level elasticity (each influencer weighs once) decides; the post-level
+    PPML slope (dominated by large accounts) and the rank trend across tiers are reported."""
     t = ctx.table(claim)
     posts, _ = ctx.posts_for(claim)
     res = stats.elasticity(posts, definition=claim.definition)
-    trend = stats.tier_trend(t, value="rate_median")
-    v = res.verdict if res.verdict in VERDICTS else "inconclusive"
-    scheme = ctx.scheme_for(claim)
-    return _from_stats(
-        res,
-        verdict=v,
-        estimand="engagement-rate elasticity w.r.t. followers (PPML slope − 1)",
-        claimed=-math.inf if False else math.nan,
+    trend = stats.tier_trend(t, value="rate_median", insufficient="return")
+    ols = res.details["ols"]
+    est, lo, hi = ols["slope"] - 1, ols["ci"][0] - 1, ols["ci"][1] - 1
+    v = "supported" if hi < 0 else ("contradicted" if lo > 0 else "inconclusive")
+    ppml = res.details["rate_elasticity"]
+    plo, phi = res.details["rate_elasticity_ci"]
+    return ClaimResult(
+        v,
+        estimand="engagement-rate elasticity w.r.t. followers (influencer-level OLS slope − 1)",
+        estimate=float(est),
+        ci_low=float(lo),
+        ci_high=float(hi),
         n_influencers={"all": len(t)},
         n_posts=int(t["n_posts"].sum()),
+        method="OLS of log influencer mean engagement on log followers, HC3 (unit: influencer)",
         definition=get_definition(claim.definition).label,
-        scheme=scheme.name,
-        reason=f"trend across tiers: {trend.summary()}",
+        scheme=ctx.scheme_for(claim).name,
+        summary=res.summary(),
+        reason=(
+            f"post-level PPML rate elasticity {ppml:.3f} (95% CI {plo:.3f} to {phi:.3f}; weights "
+            f"large accounts); rank trend across tiers: {trend.summary()}"
+        ),
         details={"elasticity": res.to_dict(), "trend": trend.to_dict()},
     )
 
@@ -396,7 +409,7 @@ def _eval_c06(ctx: Context, claim: Claim) -> ClaimResult:
     t = ctx.table(claim)
     res = stats.absolute_ratio(
         t, "micro", "nano", value="engagement_mean", alternative="greater", seed=ctx.seed,
-        n_boot=ctx.n_boot,
+        n_resamples=ctx.n_boot,
     )
     return _from_stats(
         res,
@@ -416,10 +429,10 @@ def _eval_c07(ctx: Context, claim: Claim) -> ClaimResult:
     res = stats.inverted_u(posts, definition=claim.definition)
     scheme = ctx.scheme_for(claim)
     micro = next((x for x in scheme.tiers if x.name == "micro"), None)
-    tp = _f(getattr(res, "turning_point", math.nan))
-    lo, hi = _f(getattr(res, "turning_point_ci_low", math.nan)), _f(
-        getattr(res, "turning_point_ci_high", math.nan)
-    )
+    tp, lo, hi = _f(res.estimate), _f(res.ci_low), _f(res.ci_high)
+    if res.verdict != "inverted-u":
+        why_tp = f"turning point {tp:,.0f} followers lies outside the data" if np.isfinite(tp) else ""
+        tp = lo = hi = math.nan
     if res.verdict == "inverted-u" and micro is not None:
         if not (np.isnan(lo) or np.isnan(hi)) and (hi < micro.lower or lo >= micro.upper):
             v, why = "contradicted", "an inverted U exists but its peak lies outside the micro tier"
@@ -428,7 +441,8 @@ def _eval_c07(ctx: Context, claim: Claim) -> ClaimResult:
         else:
             v, why = "inconclusive", "inverted U; peak interval overlaps the micro tier"
     elif res.verdict == "monotone":
-        v, why = "contradicted", "engagement rises (or falls) monotonically: no sweet spot"
+        v, why = "contradicted", "engagement changes monotonically with followers: no sweet spot"
+        why += f" ({why_tp})" if why_tp else ""
     else:
         v, why = "inconclusive", "the Lind–Mehlum test does not decide"
     return _from_stats(
@@ -462,8 +476,8 @@ def _eval_c08(ctx: Context, claim: Claim) -> ClaimResult:
     _need_tiers(None, ("micro", "macro"), scheme)
     macro = t.loc[t["tier"] == "macro", "cost_per_post"].dropna()
     micro = t.loc[t["tier"] == "micro", "cost_per_post"].dropna()
-    r = stats.median_ci(macro, seed=ctx.seed, n_boot=ctx.n_boot)
-    m = stats.median_ci(micro, seed=ctx.seed, n_boot=ctx.n_boot)
+    r = stats.median_ci(macro, seed=ctx.seed, n_resamples=ctx.n_boot)
+    m = stats.median_ci(micro, seed=ctx.seed, n_resamples=ctx.n_boot)
     if r.ci_low > 10_000:
         v = "supported"
     elif r.ci_high < 10_000:
@@ -515,7 +529,7 @@ def _eval_c10(ctx: Context, claim: Claim) -> ClaimResult:
     t = t.assign(cost_per_engagement=t["cost_per_post"] / t["engagement_mean"].where(t["engagement_mean"] > 0))
     res = stats.absolute_ratio(
         t, "micro", "macro", value="cost_per_engagement", alternative="less", seed=ctx.seed,
-        n_boot=ctx.n_boot, statistic="median",
+        n_resamples=ctx.n_boot, stat="median",
     )
     return _from_stats(
         res,
@@ -592,7 +606,7 @@ def _eval_c12(ctx: Context, claim: Claim) -> ClaimResult:
         raise NotTestable(f"only {len(micro)} micro-influencers to estimate the spread")
     sd_log = float(np.log(micro).std(ddof=1))
     res = stats.simulate_ab_power(
-        n_influencers=20, true_lift=1.2, sd_log=sd_log, design="parallel", seed=ctx.seed
+        n_influencers=20, true_lift=1.2, sd_log=sd_log, design="randomised", seed=ctx.seed
     )
     mde = stats.minimum_detectable_lift(10, sd_log=sd_log)
     p = _f(res.estimate)
@@ -607,7 +621,7 @@ def _eval_c12(ctx: Context, claim: Claim) -> ClaimResult:
         scheme=scheme.name,
         reason=(
             f"between-influencer SD of log rate {sd_log:.2f}; power {p:.0%}; "
-            f"minimum detectable lift at 80% power {_f(getattr(mde, 'estimate', mde)):.2f}x"
+            f"minimum detectable lift at 80% power {mde:.2f}x"
         ),
     )
 
@@ -616,11 +630,16 @@ def _eval_c13(ctx: Context, claim: Claim) -> ClaimResult:
     scheme = ctx.scheme_for(claim)
     _need_tiers(None, ("micro", "macro"), scheme)
     t = ctx.table(claim)
-    res = stats.portfolio_risk(t, budget=20_000, seed=ctx.seed)
-    v = res.verdict if res.verdict in VERDICTS else "inconclusive"
-    return _from_stats(
-        res,
-        verdict=v,
+    res = stats.portfolio_risk(t, 20_000, seed=ctx.seed, n_sims=5000)
+    est, lo, hi = res.cv_ratio(seed=ctx.seed)
+    v = "supported" if lo > 1 else ("contradicted" if hi < 1 else "inconclusive")
+    return ClaimResult(
+        v,
+        estimate=est,
+        ci_low=lo,
+        ci_high=hi,
+        method=res.method,
+        summary=res.summary(),
         estimand="coefficient of variation of total engagement, macro plan / micro plan",
         claimed=1.0,
         n_influencers=_counts(t, ("micro", "macro")),
@@ -642,7 +661,7 @@ def _eval_c14(ctx: Context, claim: Claim) -> ClaimResult:
         verdict=res.verdict if res.verdict in VERDICTS else "inconclusive",
         estimand="(sponsored/organic rate) micro ÷ (sponsored/organic rate) macro",
         claimed=1.0,
-        n_influencers=dict(getattr(res, "n", {}) or {}),
+        n_influencers=dict(res.n_influencers),
         n_posts=int(t["n_posts"].sum()),
         definition=get_definition(claim.definition).label,
         scheme=scheme.name,
@@ -748,9 +767,9 @@ CLAIMS: dict[str, Claim] = {
             id="C05", title="Engagement rate falls as followers grow",
             statement="Nano-influencers' high engagement rates balance their small followings; "
             "the rate declines from nano to mega.", articles=("000", "003"), cites="",
-            metric="er_followers", unit="post (cluster-robust by influencer)",
+            metric="er_followers", unit="influencer (post-level PPML as second opinion)",
             comparison="slope over followers", scheme=None,
-            test="stats.elasticity (PPML) and stats.tier_trend",
+            test="stats.elasticity (influencer-level OLS; PPML on posts) and stats.tier_trend",
             decision_rule="supported if the 95% CI of the rate elasticity (slope − 1) is below "
             "0; contradicted if above 0; else inconclusive", evaluate=_eval_c05,
         ),

@@ -21,25 +21,37 @@ tier_trend                     rank correlation across ordered tiers + adjacent 
 minimum_detectable_lift        analytic design: smallest detectable lift
 simulate_ab_power              Monte Carlo power of a brief A/B test (randomised or paired)
 portfolio_risk                 macro vs many micro influencers for one budget
+median_ci, cost_elasticity     prices: median with bootstrap CI; log-log price elasticity
+sponsored_penalty(_by_tier)    within-influencer sponsored/organic ratios by tier
+fitted_curve                   fitted curve of an elasticity / inverted-U result
+power_table                    simulated power over test sizes and lifts
 simulate_posts                 simulated posts with known truth (:mod:`.simulate`)
 =============================  ===========================================================
 """
 
 from .bootstrap import BootstrapRatio, bootstrap_ratio
+from .costs import cost_elasticity, median_ci
 from .equivalence import equivalence_test, equivalence_test_arrays
 from .lift import (
     METHODS,
     absolute_ratio,
+    absolute_ratio_table,
     claimed_lift_verdict,
     compare_lift_methods,
     glm_rate_ratio,
     rate_ratio,
 )
 from .portfolio import PortfolioResult, portfolio_risk
-from .power import minimum_detectable_lift, simulate_ab_power
-from .regression import elasticity, inverted_u, tier_trend
+from .power import (
+    between_influencer_sd,
+    minimum_detectable_lift,
+    power_table,
+    simulate_ab_power,
+)
+from .regression import elasticity, fitted_curve, inverted_u, tier_trend
 from .results import MIN_GROUP, SMALL_GROUP, InsufficientData, StatResult
 from .simulate import simulate_posts
+from .sponsored import sponsored_penalty, sponsored_penalty_by_tier, within_influencer_ratios
 
 __all__ = [
     "METHODS",
@@ -51,6 +63,15 @@ __all__ = [
     "portfolio_risk",
     "StatResult",
     "absolute_ratio",
+    "absolute_ratio_table",
+    "between_influencer_sd",
+    "cost_elasticity",
+    "fitted_curve",
+    "median_ci",
+    "power_table",
+    "sponsored_penalty",
+    "sponsored_penalty_by_tier",
+    "within_influencer_ratios",
     "bootstrap_ratio",
     "claimed_lift_verdict",
     "compare_lift_methods",

@@ -433,3 +433,32 @@ def absolute_ratio(
         )
 
     return handle_insufficient("absolute_ratio", insufficient, run)
+
+
+def absolute_ratio_table(
+    table: pd.DataFrame,
+    a,
+    b,
+    *,
+    values=("likes per post", "comments per post", "reach per post"),
+    **kwargs,
+) -> pd.DataFrame:
+    """:func:`absolute_ratio` for several counts: one row per count that has data, with the
+    result object in column ``result``."""
+    rows = []
+    for v in values:
+        col = v.replace(" per post", "_n") if v.endswith(" per post") else v
+        if col in table and (table[col] > 0).sum() == 0:
+            continue
+        r = absolute_ratio(table, a, b, value=v, insufficient="return", **kwargs)
+        rows.append(
+            {
+                "value": v,
+                "estimate": r.estimate,
+                "ci_low": r.ci_low,
+                "ci_high": r.ci_high,
+                "verdict": r.verdict,
+                "result": r,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -54,6 +54,30 @@ class PortfolioResult:
     unit: str = "influencer"
     flags: tuple[str, ...] = ()
     n_influencers: dict = field(default_factory=dict)
+    totals: dict = field(default_factory=dict, repr=False)
+
+    def totals_frame(self) -> pd.DataFrame:
+        """The simulated campaign totals, one row per simulation and strategy."""
+        return pd.concat(
+            [pd.DataFrame({"strategy": k, "total_engagement": v}) for k, v in self.totals.items()],
+            ignore_index=True,
+        )
+
+    def cv_ratio(self, *, confidence: float = 0.95, n_resamples: int = 1000, seed=0):
+        """CV of the first strategy (macro) over the second (micro), with a bootstrap
+        interval over the simulated totals (Monte Carlo uncertainty only)."""
+        (_, a), (_, b) = list(self.totals.items())[:2]
+        rng = np.random.default_rng(seed)
+
+        def cv(x, axis=None):
+            return x.std(axis=axis, ddof=1) / x.mean(axis=axis)
+
+        est = float(cv(a) / cv(b))
+        ia = rng.integers(0, len(a), (n_resamples, len(a)))
+        ib = rng.integers(0, len(b), (n_resamples, len(b)))
+        reps = cv(a[ia], axis=1) / cv(b[ib], axis=1)
+        lo, hi = np.quantile(reps, [(1 - confidence) / 2, (1 + confidence) / 2])
+        return est, float(lo), float(hi)
 
     def summary(self) -> str:
         rows = []
@@ -218,7 +242,9 @@ def portfolio_risk(
         if target is not None
         else float(out[0]["median"] if "median" in out[0] else out[0]["q50"])
     )
+    totals = {}
     for r in out:
+        totals[r["strategy"]] = r["_tot"]
         r["p_below_target"] = float(np.mean(r.pop("_tot") < tgt))
         r["median"] = r["q50"]
     tab = pd.DataFrame(out)
@@ -233,4 +259,5 @@ def portfolio_risk(
         definition=definition_label(table, definition),
         flags=tuple(flags),
         n_influencers=sizes,
+        totals=totals,
     )

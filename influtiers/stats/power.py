@@ -163,3 +163,46 @@ def simulate_ab_power(
             "seed": seed,
         },
     )
+
+
+def between_influencer_sd(table, tier="micro", *, value: str = "rate_mean", group: str = "tier") -> float:
+    """SD of log influencer rates within ``tier`` (the spread a test across influencers
+    must overcome); NaN with fewer than 2 positive rates."""
+    v = table.loc[(table[group].astype("string") == str(tier)).to_numpy(), value]
+    v = v[v > 0]
+    return float(np.log(v).std(ddof=1)) if len(v) > 1 else float("nan")
+
+
+def power_table(
+    *,
+    sd_log: float,
+    n_influencers=(10, 20, 40, 80, 160),
+    lifts=(1.1, 1.2, 1.6),
+    designs=("randomised",),
+    n_sims: int = 1000,
+    seed=0,
+    **kwargs,
+):
+    """Simulated power over a grid of test sizes, true lifts and designs (one row each,
+    with the Monte Carlo SE and the analytic minimum detectable lift at 80% power)."""
+    import pandas as pd
+
+    rows = []
+    for design in designs:
+        for lift in lifts:
+            for n in n_influencers:
+                r = simulate_ab_power(
+                    n, lift, sd_log=sd_log, design=design, n_sims=n_sims, seed=seed, **kwargs
+                )
+                per_arm = n // 2 if design == "randomised" else n
+                rows.append(
+                    {
+                        "design": design,
+                        "true_lift": lift,
+                        "n_influencers": n,
+                        "power": r.estimate,
+                        "mc_se": r.details.get("mc_se", float("nan")),
+                        "mdl_80": minimum_detectable_lift(per_arm, sd_log=sd_log, design=design),
+                    }
+                )
+    return pd.DataFrame(rows)

@@ -170,6 +170,7 @@ def elasticity(
             verdict=verdict,
             flags=tuple(flags),
             details={
+                "intercept": float(fit.params[0]),
                 "rate_elasticity": b - 1,
                 "rate_elasticity_ci": [lo - 1, hi - 1],
                 "ols": {
@@ -333,6 +334,7 @@ def inverted_u(
                 "turning_log_followers": xs + center,
                 "fieller": [fol(f_lo), fol(f_hi)],
                 "center_log_followers": center,
+                "intercept": float(b[0]),
                 "response": response,
                 "method": method,
             },
@@ -498,3 +500,31 @@ def tier_trend(
         )
 
     return handle_insufficient("tier_trend", insufficient, run)
+
+
+def fitted_curve(result: StatResult, followers, *, rate: bool = False, n: int = 60) -> pd.DataFrame:
+    """The fitted mean engagement per post (or rate, ``rate=True``) of an
+    :func:`elasticity` or :func:`inverted_u` result (PPML: exp of the linear predictor)
+    over a log-spaced follower grid spanning ``followers``.
+
+    >>> from influtiers.stats.simulate import simulate_posts
+    >>> posts, _ = simulate_posts(200, seed=3)
+    >>> fitted_curve(elasticity(posts), posts["followers"], n=5).shape
+    (5, 2)
+    """
+    f = pd.to_numeric(pd.Series(followers), errors="coerce")
+    f = f[f > 0]
+    grid = np.geomspace(f.min(), f.max(), n)
+    x = np.log(grid)
+    b0 = result.details.get("intercept", np.nan)
+    if result.test == "elasticity":
+        lin = b0 + result.estimate * x
+    elif result.test == "inverted_u":
+        xc = x - result.details["center_log_followers"]
+        lin = b0 + result.statistic["b1"] * xc + result.statistic["b2"] * xc**2
+    else:
+        raise ValueError("fitted_curve needs an elasticity or inverted_u result")
+    fitted = np.exp(lin)
+    if rate:
+        fitted = fitted / grid
+    return pd.DataFrame({"followers": grid, "fitted": fitted})
