@@ -40,6 +40,7 @@ sys.path.insert(0, str(HERE))
 from gen_posts import DATA, label, parse_size  # noqa: E402
 
 RESULTS = HERE / "results"
+KINDS = ("influtiers", "influtiers_trim0", "handwritten", "end_to_end", "pandas")
 COUNTS = ("likes", "comments", "shares", "saves", "views", "reach", "impressions", "cost")
 
 
@@ -86,7 +87,7 @@ def run_pandas(glob: str):
         }
     )
     out = df.groupby(["platform", "account_id"], observed=True, sort=False).agg(agg)
-    out["rate_pooled"] = out[("e_rated", "sum")] / out[("x_rated", "sum")].replace(0, np.nan)
+    out[("rate_pooled", "")] = out[("e_rated", "sum")] / out[("x_rated", "sum")].replace(0, np.nan)
     return out
 
 
@@ -181,11 +182,10 @@ def bench(n: int, args) -> dict:
         raise SystemExit(f"{folder} missing: run python bench/gen_posts.py {label(n)}")
     glob = str(folder / "*.parquet")
     print(f"{label(n)} posts ({glob})", file=sys.stderr)
-    spawn("handwritten", glob, args)  # warm the page cache
+    if args.warm:
+        spawn("handwritten", glob, args)  # warm the page cache
     r = {"size": label(n), "posts": n}
-    kinds = ["influtiers", "influtiers_trim0", "handwritten", "end_to_end"]
-    if n <= args.pandas_max:
-        kinds.append("pandas")
+    kinds = [k for k in args.kinds.split(",") if k != "pandas" or n <= args.pandas_max]
     runs: dict[str, list[dict]] = {k: [] for k in kinds}
     for _ in range(args.repeat):  # round robin, so background load hits every kind alike
         for k in kinds:
@@ -195,6 +195,13 @@ def bench(n: int, args) -> dict:
         r[k] = best(runs[k])
     r["load_avg_1min_end"] = os.getloadavg()[0]
     return r
+
+
+NA = "n/a"
+
+
+def ratio(a, b, key_a="seconds", key_b="seconds", digits=2) -> str:
+    return f"{a[key_a] / b[key_b]:.{digits}f}" if a and b else NA
 
 
 def fmt_table(rows: list[dict]) -> str:
@@ -214,21 +221,18 @@ def fmt_table(rows: list[dict]) -> str:
     ]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
-        it, t0, hw, e2e = r["influtiers"], r["influtiers_trim0"], r["handwritten"], r["end_to_end"]
-        pd_ = r.get("pandas")
-        na = "n/a"
+        it, t0, hw, e2e, pd_ = (r.get(k) for k in KINDS)
+        na = NA
+
         cells = [
             r["size"],
-            f"{it['rows_out']:,}",
-            f"{it['seconds']:.2f}",
-            f"{t0['seconds']:.2f}",
-            f"{hw['seconds']:.2f}",
-            f"{pd_['seconds']:.2f}" if pd_ else na,
-            f"{e2e['seconds_aggregation']:.2f} + {e2e['seconds_stats']:.2f}",
-            f"{it['seconds'] / hw['seconds']:.2f}",
-            f"{t0['seconds'] / hw['seconds']:.2f}",
-            f"{pd_['seconds'] / it['seconds']:.1f}" if pd_ else na,
-            f"{e2e['seconds_stats'] / e2e['seconds_aggregation']:.2f}",
+            f"{it['rows_out']:,}" if it else na,
+            *(f"{x['seconds']:.2f}" if x else na for x in (it, t0, hw, pd_)),
+            f"{e2e['seconds_aggregation']:.2f} + {e2e['seconds_stats']:.2f}" if e2e else na,
+            ratio(it, hw),
+            ratio(t0, hw),
+            ratio(pd_, it, digits=1),
+            ratio(e2e, e2e, "seconds_stats", "seconds_aggregation"),
             " / ".join(f"{x['peak_rss_mib']:.0f}" if x else na for x in (it, t0, hw, pd_, e2e)),
         ]
         lines.append("| " + " | ".join(cells) + " |")
@@ -242,6 +246,8 @@ def main(argv=None) -> None:
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 3GB")
     p.add_argument("--pandas-max", type=parse_size, default=10_000_000)
+    p.add_argument("--kinds", default="influtiers,influtiers_trim0,handwritten,end_to_end,pandas")
+    p.add_argument("--no-warm", dest="warm", action="store_false", help="skip the warm-up run")
     p.add_argument("--out", type=Path, default=RESULTS / "aggregate.md")
     p.add_argument("--measure", help=argparse.SUPPRESS)
     p.add_argument("--glob", help=argparse.SUPPRESS)
@@ -252,7 +258,7 @@ def main(argv=None) -> None:
         return
     rows = [bench(parse_size(s), args) for s in args.sizes]
     table = fmt_table(rows)
-    stats_kind = rows[0]["end_to_end"].get("stats", "")
+    stats_kind = (rows[0].get("end_to_end") or {}).get("stats", "not run")
     import duckdb
     import pandas as pd
 

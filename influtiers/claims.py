@@ -172,11 +172,13 @@ class Context:
             else:
                 notes.append(f"no {claim.platform} posts: all platforms used")
         if sponsored is not None:
-            if "sponsored" in p and p["sponsored"].notna().any():
-                p = p[(p["sponsored"] == sponsored).fillna(False).to_numpy()]
-                notes.append("sponsored posts only" if sponsored else "organic posts only")
+            sel = (p["sponsored"] == sponsored).fillna(False).to_numpy() if "sponsored" in p else None
+            kind = "sponsored" if sponsored else "organic"
+            if sel is not None and sel.any():
+                p = p[sel]
+                notes.append(f"{kind} posts only")
             else:
-                notes.append("no sponsorship flag: all posts used")
+                notes.append(f"no {kind} posts flagged: all posts used")
         return p, notes
 
     def table(self, claim: Claim, *, sponsored: bool | None = None, definition=None, by=()):
@@ -233,8 +235,9 @@ def _f(x) -> float:
 
 
 def _not_testable_from(exc: Exception) -> ClaimResult:
-    reason = getattr(exc, "reason", None) or (exc.args[0] if exc.args else type(exc).__name__)
-    return ClaimResult("not-testable", reason=str(reason))
+    code = getattr(exc, "reason", None) or type(exc).__name__
+    detail = getattr(exc, "detail", None) or (exc.args[0] if exc.args else "")
+    return ClaimResult("not-testable", reason=f"{code}: {detail}" if detail else str(code))
 
 
 def _need_tiers(t: pd.DataFrame, tiers: Sequence[str], scheme) -> None:
@@ -626,11 +629,22 @@ def _eval_c12(ctx: Context, claim: Claim) -> ClaimResult:
     )
 
 
+def portfolio_budget(table: pd.DataFrame, tier: str = "macro") -> float:
+    """The budget of one typical ``tier`` post: the median price of the tier's influencers
+    (their mean price per priced post), or $100 per 10,000 followers (USA Today 2019 rule
+    of thumb) at the tier's median followers when the data have no prices."""
+    t = table[table["tier"] == tier]
+    if "cost_n" in t and (t["cost_n"] > 0).any():
+        return float((t["cost_sum"] / t["cost_n"].where(t["cost_n"] > 0)).median())
+    return float(t["followers"].median() / 10_000 * 100) if len(t) else 10_000.0
+
+
 def _eval_c13(ctx: Context, claim: Claim) -> ClaimResult:
     scheme = ctx.scheme_for(claim)
     _need_tiers(None, ("micro", "macro"), scheme)
     t = ctx.table(claim)
-    res = stats.portfolio_risk(t, 20_000, seed=ctx.seed, n_sims=5000)
+    budget = portfolio_budget(t)
+    res = stats.portfolio_risk(t, budget, n_macro=1, seed=ctx.seed, n_sims=5000)
     est, lo, hi = res.cv_ratio(seed=ctx.seed)
     v = "supported" if lo > 1 else ("contradicted" if hi < 1 else "inconclusive")
     return ClaimResult(
@@ -846,7 +860,8 @@ CLAIMS: dict[str, Claim] = {
             statement="Spending the budget on one macro-influencer concentrates risk; many "
             "micro-influencers spread it.", articles=("001",), cites="",
             metric="total engagement of a campaign", unit="simulated campaign",
-            comparison="one macro vs many micro, same budget", scheme=None,
+            comparison="one macro post vs micro posts for the same budget (a typical macro "
+            "price)", scheme=None,
             test="stats.portfolio_risk (Monte Carlo)",
             decision_rule="supported if the macro plan's coefficient of variation is higher "
             "than the micro plan's (Monte Carlo interval excludes equality)",
@@ -894,7 +909,9 @@ class Ledger(pd.DataFrame):
     def summary(self) -> str:
         counts = self["verdict"].value_counts()
         head = ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS)
-        return f"{len(self)} claims on {', '.join(self['dataset'].unique())}: {head}"
+        ds = list(self["dataset"].unique())
+        where = ds[0] if len(ds) == 1 else f"{len(ds)} datasets"
+        return f"{len(self)} rows ({self['claim_id'].nunique()} claims) on {where}: {head}"
 
     def to_records_json(self) -> str:
         return json.dumps(ledger_records(self), indent=2, ensure_ascii=False)

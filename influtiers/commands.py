@@ -68,9 +68,13 @@ def _ledger_text(led) -> str:
         return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
     lines = [led.summary(), ""]
+    many = led["dataset"].nunique() > 1
     for _, r in led.iterrows():
         ci = f"[{f(r['ci_low'])}, {f(r['ci_high'])}]" if f(r["ci_low"]) else ""
-        lines.append(f"{r['claim_id']}  {r['verdict']:<13} {f(r['estimate']):>9} {ci:<22} {r['title']}")
+        where = f"  [{r['dataset']}]" if many else ""
+        lines.append(
+            f"{r['claim_id']}  {r['verdict']:<13} {f(r['estimate']):>9} {ci:<22} {r['title']}{where}"
+        )
         detail = r["reason"] if r["verdict"] == "not-testable" else r["estimand"]
         if detail:
             lines.append(f"     {detail}")

@@ -47,6 +47,7 @@ def set_style() -> None:
             "axes.titleweight": "bold",
             "svg.hashsalt": "influtiers",  # deterministic SVG ids
             "svg.fonttype": "none",
+            "text.parse_math": False,  # labels contain "$" (prices): no mathtext
         }
     )
 
@@ -410,7 +411,7 @@ def claims_overview(frame: pd.DataFrame, *, title: str = "Every claim against wh
 
     ``frame`` comes from :func:`influtiers.claims.overview_frame`.
     """
-    return forest(
+    fig, data = forest(
         frame,
         label="label",
         estimate="relative",
@@ -421,6 +422,16 @@ def claims_overview(frame: pd.DataFrame, *, title: str = "Every claim against wh
         xlabel="estimate ÷ claimed value (log scale; 1 = as claimed)",
         title=title,
     )
+    ax = fig.axes[0]
+    y = np.arange(len(frame))[::-1]
+    for yi, (_, r) in zip(y, frame.reset_index(drop=True).iterrows(), strict=True):
+        if pd.isna(r["relative"]):
+            ax.annotate(
+                f"{r['verdict']} (no numeric claim to compare)",
+                (0.02, yi), xycoords=("axes fraction", "data"), va="center", fontsize=7,
+                color=VERDICT_COLOURS.get(r["verdict"], "0.3"),
+            )
+    return fig, data
 
 
 def specification_curve(curve: pd.DataFrame, *, claimed: float | None = None, title: str = ""):
@@ -441,7 +452,9 @@ def specification_curve(curve: pd.DataFrame, *, claimed: float | None = None, ti
     if claimed:
         ax.axhline(claimed, color=PALETTE[3], lw=1, ls="--", label=f"claimed ({claimed:g})")
     ax.set_yscale("log")
+    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(0.5, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0)))
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_ylabel("micro / macro ratio (95% CI)")
     ax.legend(fontsize=8)
     ax.set_title(title or f"Specification curve ({len(ok)} specifications)")

@@ -192,10 +192,13 @@ class Scheme:
         }
 
     def describe(self) -> str:
-        parts = ", ".join(f"{t.name} {t.label()}" for t in self.tiers)
-        s = f"{self.name}: {parts}"
+        def one(t: Tier) -> str:
+            lab = t.label()
+            return lab if t.name.replace("-", "–") == lab else f"{t.name} {lab}"
+
+        s = f"{self.name}: " + ", ".join(one(t) for t in self.tiers)
         for p, tiers in self.platforms.items():
-            s += f"; {p}: " + ", ".join(f"{t.name} {t.label()}" for t in tiers)
+            s += f"; {p}: " + ", ".join(one(t) for t in tiers)
         return s
 
 

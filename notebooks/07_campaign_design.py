@@ -39,7 +39,7 @@ mapping = None
 # %%
 import matplotlib.pyplot as plt
 
-from influtiers import plots, stats
+from influtiers import claims, plots, stats
 from influtiers.studies import StudySession
 
 s = StudySession(
@@ -68,16 +68,18 @@ plt.show()
 
 # %% [markdown]
 # ## One macro or many micro for the same budget (C13)
+# The budget is the price of one typical macro post (median macro price in the data).
 
 # %%
-risk = stats.portfolio_risk(table, 20_000, seed=seed, n_sims=5000)
+budget = claims.portfolio_budget(table)
+risk = stats.portfolio_risk(table, budget, n_macro=1, seed=seed, n_sims=5000)
 print(risk.summary())
 
 # %%
 fig, d = plots.histogram(
     risk.totals_frame(), "total_engagement", hue="strategy", logx=True,
     xlabel="total engagement of the campaign (likes + comments)",
-    title="Simulated campaign totals for a $20,000 budget",
+    title=f"Simulated campaign totals for a ${budget:,.0f} budget (one typical macro post)",
 )
 s.save(fig, d, "07_portfolio_risk")
 plt.show()
