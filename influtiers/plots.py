@@ -230,6 +230,8 @@ def tier_distribution(
     """Influencer-level values by tier (box + points; one point per influencer)."""
     d = table[["tier", value]].dropna()
     d = d[d[value] > 0] if log else d
+    # empty tiers (e.g. "below", "above") are not drawn: the hue palette covers drawn tiers only
+    d = d.assign(tier=d["tier"].cat.remove_unused_categories())
     order = [t for t in d["tier"].cat.categories if (d["tier"] == t).any()]
     fig, ax = plt.subplots()
     pal = tier_colours(order)

@@ -12,8 +12,11 @@
 # # 02 · What the published figures imply
 #
 # **Question.** Before any post-level data: what do the published benchmark tables
-# themselves say about micro/macro parity (C02), the "+60%" micro lift (C04), the
-# decline of engagement rate with size (C05) and the market size (C16)?
+# themselves say about micro/macro parity, the "+60%" micro lift, the decline of
+# engagement rate with size and the market size?
+#
+# **Claims ruled on:** C02, C04, C05, C16 (on published aggregates; the same claims
+# on post-level data are in studies 03–05).
 #
 # **Data and definitions.** `data/benchmarks/` (see its README): published tier
 # averages, each row marked `seen` = primary (read in the source) or quoted (read

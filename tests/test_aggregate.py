@@ -317,6 +317,17 @@ def test_threads_and_memory_limit(tmp_path):
     assert_same(got, ref)
 
 
+def test_hash_partitions_give_the_same_table(tmp_path):
+    posts = random_posts(7, n=1500)
+    posts.to_parquet(tmp_path / "p.parquet")
+    for by in ((), ("sponsored",)):
+        ref = influencer_table(posts, by=by)
+        got = influencer_table(tmp_path / "p.parquet", by=by, partitions=3, memory_limit="1GB")
+        assert_same(got, ref)
+    with pytest.raises(ValueError, match="partition"):
+        influencer_sql("t", posts.columns, partition=(3, 3))
+
+
 # --- errors --------------------------------------------------------------------------------
 
 

@@ -91,11 +91,15 @@ def spark():
     warnings.filterwarnings("ignore", message=".*pandas.*", category=FutureWarning)
     try:
         session = (
-            SparkSession.builder.master("local[2]")
+            SparkSession.builder.master("local[1]")
             .appName("influtiers-tests")
             .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.default.parallelism", "2")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "1")
+            .config("spark.default.parallelism", "1")
+            # tiny data: compiling whole-stage code costs more than it saves
+            .config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.sql.adaptive.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.driver.memory", "1g")
             .getOrCreate()

@@ -130,11 +130,15 @@ def test_nonpositive_or_missing_exposure_gives_missing_rate(bad):
 )
 def test_definition_needing_absent_column_raises_keyerror_naming_it(name, absent):
     posts = ONE_POST.drop(columns=[absent])
-    for f in (post_rate, post_engagement, post_exposure):
-        if f is post_exposure and absent == "shares":
-            continue  # exposure does not need the numerator's columns
+    is_exposure = absent == DEFINITIONS[name].exposure
+    # the rate needs every column; engagement only the components, exposure only the exposure
+    needers = (post_rate, post_exposure if is_exposure else post_engagement)
+    for f in needers:
         with pytest.raises(KeyError, match=absent):
             f(posts, name)
+    # the other half does not need the absent column
+    other = post_engagement if is_exposure else post_exposure
+    assert other(posts, name).notna().all()
     with pytest.raises(KeyError, match=absent):
         influencer_rates(posts, name)
 
@@ -143,7 +147,9 @@ def test_labels():
     assert DEFINITIONS["er_followers"].label == "(likes + comments) / followers"
     assert DEFINITIONS["likes_followers"].label == "likes / followers"  # one part: no brackets
     assert DEFINITIONS["er_views_all"].label == "(likes + comments + shares) / views"
-    assert DEFINITIONS["er_followers_all"].label == "(likes + comments + shares + saves) / followers"
+    assert (
+        DEFINITIONS["er_followers_all"].label == "(likes + comments + shares + saves) / followers"
+    )
     assert DEFINITIONS["er_reach"].label == "(likes + comments) / reach"
     custom = EngagementDefinition("x", ("saves",), "impressions")
     assert custom.label == "saves / impressions"

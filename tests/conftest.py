@@ -1,0 +1,57 @@
+"""Shared fixtures: a second, small dataset in an export-like format (not the demo panel)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from influtiers.datasets import simulate_panel
+
+#: Export-style column names -> canonical names (the mapping file the analyst would write).
+EXPORT_NAMES = {
+    "Creator": "account_id",
+    "Network": "platform",
+    "Post ID": "post_id",
+    "Published": "posted_at",
+    "Audience size": "followers",
+    "Hearts": "likes",
+    "Replies": "comments",
+    "Reposts": "shares",
+    "Bookmarks": "saves",
+    "Plays": "views",
+    "Unique reach": "reach",
+    "Impressions": "impressions",
+    "Paid partnership": "sponsored",
+    "Partner brand": "brand",
+    "Fee": "cost",
+    "Fee currency": "currency",
+}
+
+
+def write_export(path: Path, seed: int = 7, n_influencers: int = 300, drop=()) -> tuple[Path, Path]:
+    """A small synthetic export (CSV with human-written counts and its own column names)
+    plus the YAML mapping for it."""
+    p = simulate_panel(seed=seed, n_influencers=n_influencers)
+    p = p.drop(columns=[c for c in ("category", "country", *drop) if c in p])
+    out = p.rename(columns={v: k for k, v in EXPORT_NAMES.items()})
+    big = out["Audience size"] >= 1e6
+    out["Audience size"] = out["Audience size"].map(lambda v: f"{v:,.0f}").astype(object)
+    out.loc[big, "Audience size"] = (p.loc[big, "followers"] / 1e6).map(lambda v: f"{v:.6f}M")
+    out["Hearts"] = out["Hearts"].map(lambda v: "N/A" if np.isnan(v) else f"{v:.0f}")
+    csv = path / "export.csv"
+    out.to_csv(csv, index=False)
+    mapping = path / "mapping.yaml"
+    keep = {k: v for k, v in EXPORT_NAMES.items() if k in out.columns}
+    mapping.write_text("".join(f'"{k}": {v}\n' for k, v in keep.items()), encoding="utf-8")
+    return csv, mapping
+
+
+@pytest.fixture(scope="session")
+def export_dataset(tmp_path_factory):
+    return write_export(tmp_path_factory.mktemp("export"))
+
+
+@pytest.fixture(scope="session")
+def make_export():
+    """The :func:`write_export` factory, for tests that need a variant of the export."""
+    return write_export

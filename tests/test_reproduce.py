@@ -1,0 +1,114 @@
+"""`influtiers reproduce` / `run` / `report`: a complete, citable run directory."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from influtiers.cli import main
+from influtiers.provenance import sha256_file
+from influtiers.reproduce import reproduce
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory, export_dataset):
+    csv, mapping = export_dataset
+    out = tmp_path_factory.mktemp("run")
+    res = reproduce(csv, mapping=mapping, out=out, only=["03"], progress=False, seed=5)
+    return res, out
+
+
+def test_run_directory_is_complete(run_dir):
+    res, out = run_dir
+    for name in ("manifest.json", "validation.json", "validation.txt", "claims.csv", "claims.md",
+                 "claims.json", "studies.json", "report.html", "notebooks/03_engagement_parity.ipynb"):
+        assert (out / name).exists(), name
+    assert [s["status"] for s in res.studies] == ["ok"]
+    studies = json.loads((out / "studies.json").read_text())
+    assert studies[0]["key_figure"] == "figures/03_parity_forest.png"
+    claims = pd.read_csv(out / "claims.csv")
+    assert len(claims) == 16
+
+
+def test_manifest_hashes_every_output(run_dir):
+    _, out = run_dir
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["data"]["sha256"] and man["influtiers_version"] and man["git_commit"]
+    assert man["parameters"]["seed"] == 5
+    assert "total" in man["timings"]
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert files == set(man["files"])
+    for rel, meta in man["files"].items():
+        assert sha256_file(out / rel) == meta["sha256"], rel
+    assert not list(out.rglob(".*.tmp*")), "temporary files left behind"
+
+
+def test_validation_report_balances(run_dir):
+    _, out = run_dir
+    v = json.loads((out / "validation.json").read_text())
+    assert v["rows_in"] == v["accepted"] + v["quarantined"]
+
+
+def test_two_runs_give_identical_ledger_and_figure_data(run_dir, export_dataset, tmp_path):
+    _, first = run_dir
+    csv, mapping = export_dataset
+    reproduce(csv, mapping=mapping, out=tmp_path, only=["03"], progress=False, seed=5, build_html=False)
+    assert (tmp_path / "claims.csv").read_bytes() == (first / "claims.csv").read_bytes()
+    figs = sorted(p.name for p in (first / "figures").glob("*.csv"))
+    assert figs
+    for f in figs:
+        assert (tmp_path / "figures" / f).read_bytes() == (first / "figures" / f).read_bytes(), f
+
+
+def test_study_without_needed_columns_is_not_testable_and_run_goes_on(tmp_path, capsys, make_export):
+    csv, mapping = make_export(tmp_path, n_influencers=120, drop=("cost", "currency"))
+    code = main(["reproduce", "--data", str(csv), "--mapping", str(mapping), "--out",
+                 str(tmp_path / "out"), "--only", "06", "--no-progress"])
+    assert code == 0
+    studies = json.loads((tmp_path / "out" / "studies.json").read_text())
+    assert studies[0]["status"] == "not-testable" and "cost" in studies[0]["reason"]
+    assert "not testable on this data" in (tmp_path / "out" / "report.html").read_text()
+    code = main(["reproduce", "--data", str(csv), "--mapping", str(mapping), "--out",
+                 str(tmp_path / "out2"), "--only", "06", "--no-progress", "--strict"])
+    assert code == 1
+
+
+def test_unusable_data_stops_with_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account_id,followers,likes\na,0,5\nb,-3,1\n")
+    code = main(["reproduce", "--data", str(bad), "--out", str(tmp_path / "o"), "--no-progress"])
+    assert code == 2
+    v = json.loads((tmp_path / "o" / "validation.json").read_text())
+    assert v["accepted"] == 0 and v["quarantined"] == 2
+    assert not (tmp_path / "o" / "claims.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["reproduce", "--data", "no/such/file.csv"], "no/such/file.csv"),
+        (["reproduce", "--scheme", "nope", "--only", "03"], "nope"),
+        (["run", "99"], "99"),
+    ],
+)
+def test_error_paths_one_line_exit_2(args, needle, tmp_path, capsys):
+    code = main([*args, "--out", str(tmp_path), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert needle in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_missing_required_column_names_file(tmp_path, capsys):
+    f = tmp_path / "x.csv"
+    f.write_text("account_id,likes\na,1\n")
+    assert main(["reproduce", "--data", str(f), "--out", str(tmp_path / "o"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "x.csv" in err and "followers" in err
+
+
+def test_report_command_rebuilds_the_page(run_dir, capsys):
+    _, out = run_dir
+    (out / "report.html").unlink()
+    assert main(["report", str(out)]) == 0
+    assert (out / "report.html").exists()
