@@ -265,7 +265,7 @@ def main(argv=None) -> None:
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 3GB")
     p.add_argument("--pandas-max", type=parse_size, default=10_000_000)
-    p.add_argument("--kinds", default="influtiers,influtiers_trim0,handwritten,end_to_end,pandas")
+    p.add_argument("--kinds", default="influtiers,handwritten,end_to_end,pandas")
     p.add_argument("--partitions", type=int, default=1, help="influencer_table(partitions=)")
     p.add_argument("--no-warm", dest="warm", action="store_false", help="skip the warm-up run")
     p.add_argument("--out", type=Path, default=RESULTS / "aggregate.md")

@@ -77,9 +77,9 @@ def influencer_sql(
     as NULL (missing), never as values.
 
     One scan of the source, one aggregation. The per-influencer ranks of the
-    rates (``ROW_NUMBER``) give both the trimmed mean and the median; with
-    ``trim == 0`` the sort is skipped (the trimmed mean is then the mean and the
-    median is ``MEDIAN``).
+    rates (``ROW_NUMBER``) give both the trimmed mean and the median: on DuckDB
+    this window is faster than the holistic ``MEDIAN`` aggregate it replaces
+    (see ``bench/results/aggregate.md``), so it is used for every ``trim``.
 
     ``partition=(i, k)`` keeps only the influencers whose ``account_id`` hashes to
     ``i`` modulo ``k``: the ``k`` results are disjoint and together give the full
@@ -141,22 +141,11 @@ def influencer_sql(
     count_aggs = ",\n       ".join(
         f"SUM({q(c)}) AS {q(c + '_sum')}, COUNT({q(c)}) AS {q(c + '_n')}" for c in counts
     )
-    if trim > 0:
-        # scipy.stats.trim_mean: cut int(trim * n) values at each end (float product).
-        cut = f"FLOOR(CAST(nr AS DOUBLE) * CAST({float(trim)!r} AS DOUBLE))"
-        trimmed = f"AVG(CASE WHEN rn > {cut} AND rn <= nr - {cut} THEN rate END)"
-        # the ranks give the median too (mean of the middle one or two): one sort, not two
-        median = "AVG(CASE WHEN rn IN (FLOOR((nr + 1) / 2), FLOOR((nr + 2) / 2)) THEN rate END)"
-        ranked = f""",
-ranked AS (
-  SELECT *,
-         ROW_NUMBER() OVER (PARTITION BY {kq} ORDER BY rate ASC NULLS LAST) AS rn,
-         COUNT(rate) OVER (PARTITION BY {kq}) AS nr
-  FROM posts
-)"""
-        frm = "ranked"
-    else:
-        trimmed, median, ranked, frm = "AVG(rate)", "MEDIAN(rate)", "", "posts"
+    # scipy.stats.trim_mean: cut int(trim * n) values at each end (float product).
+    cut = f"FLOOR(CAST(nr AS DOUBLE) * CAST({float(trim)!r} AS DOUBLE))"
+    trimmed = f"AVG(CASE WHEN rn > {cut} AND rn <= nr - {cut} THEN rate END)"
+    # the same ranks give the median (mean of the middle one or two values)
+    median = "AVG(CASE WHEN rn IN (FLOOR((nr + 1) / 2), FLOOR((nr + 2) / 2)) THEN rate END)"
     return f"""
 WITH base AS (
   SELECT {by_sel}{plat} AS platform, CAST({q("account_id")} AS {text}) AS account_id,
@@ -168,7 +157,13 @@ WITH base AS (
 posts AS (
   SELECT *, CASE WHEN exposure > 0 THEN engagement / exposure END AS rate
   FROM base
-){ranked}
+),
+ranked AS (
+  SELECT *,
+         ROW_NUMBER() OVER (PARTITION BY {kq} ORDER BY rate ASC NULLS LAST) AS rn,
+         COUNT(rate) OVER (PARTITION BY {kq}) AS nr
+  FROM posts
+)
 SELECT {kq}, COUNT(*) AS n_posts, MEDIAN(followers) AS followers,
        SUM(is_sponsored) AS n_sponsored,
        {count_aggs},
@@ -181,7 +176,7 @@ SELECT {kq}, COUNT(*) AS n_posts, MEDIAN(followers) AS followers,
        {trimmed} AS rate_trimmed,
        SUM(CASE WHEN rate IS NOT NULL THEN engagement END)
          / SUM(CASE WHEN rate IS NOT NULL THEN exposure END) AS rate_pooled
-FROM {frm}
+FROM ranked
 GROUP BY {kq}
 ORDER BY {kq}
 """
@@ -288,8 +283,7 @@ def influencer_table(
     definition : str or EngagementDefinition
         Engagement definition (default ``er_followers``).
     scheme : tier scheme name or object for the ``tier`` column (default scheme).
-    trim : proportion cut at each end for ``rate_trimmed``; ``0`` skips the
-        per-influencer sort (``rate_trimmed`` is then ``rate_mean``).
+    trim : proportion cut at each end for ``rate_trimmed`` (``0``: the mean).
     by : extra grouping columns (e.g. ``("sponsored",)``) kept in front of the keys.
     engine : ``"duckdb"`` (default, embedded) or ``"spark"`` (``spark``: a
         SparkSession, default the active or a new local one).

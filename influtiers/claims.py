@@ -161,7 +161,9 @@ class Context:
             return self.scheme_override
         return get_scheme(claim.scheme)
 
-    def posts_for(self, claim: Claim, *, sponsored: bool | None = None) -> tuple[pd.DataFrame, list]:
+    def posts_for(
+        self, claim: Claim, *, sponsored: bool | None = None
+    ) -> tuple[pd.DataFrame, list]:
         """Posts restricted to the claim's platform (if present) and sponsorship; notes."""
         p, notes = self.posts, []
         if claim.platform and "platform" in p:
@@ -172,7 +174,9 @@ class Context:
             else:
                 notes.append(f"no {claim.platform} posts: all platforms used")
         if sponsored is not None:
-            sel = (p["sponsored"] == sponsored).fillna(False).to_numpy() if "sponsored" in p else None
+            sel = (
+                (p["sponsored"] == sponsored).fillna(False).to_numpy() if "sponsored" in p else None
+            )
             kind = "sponsored" if sponsored else "organic"
             if sel is not None and sel.any():
                 p = p[sel]
@@ -314,8 +318,14 @@ def _eval_c03(ctx: Context, claim: Claim) -> ClaimResult:
         if t[value].notna().sum() == 0:
             continue
         r = stats.absolute_ratio(
-            t, "macro", "micro", value=value, alternative="greater", seed=ctx.seed,
-            n_resamples=ctx.n_boot, insufficient="return",
+            t,
+            "macro",
+            "micro",
+            value=value,
+            alternative="greater",
+            seed=ctx.seed,
+            n_resamples=ctx.n_boot,
+            insufficient="return",
         )
         if r.verdict == "not-testable":
             continue
@@ -411,7 +421,12 @@ def _eval_c06(ctx: Context, claim: Claim) -> ClaimResult:
     _need_tiers(None, ("micro", "nano"), scheme)
     t = ctx.table(claim)
     res = stats.absolute_ratio(
-        t, "micro", "nano", value="engagement_mean", alternative="greater", seed=ctx.seed,
+        t,
+        "micro",
+        "nano",
+        value="engagement_mean",
+        alternative="greater",
+        seed=ctx.seed,
         n_resamples=ctx.n_boot,
     )
     return _from_stats(
@@ -434,7 +449,9 @@ def _eval_c07(ctx: Context, claim: Claim) -> ClaimResult:
     micro = next((x for x in scheme.tiers if x.name == "micro"), None)
     tp, lo, hi = _f(res.estimate), _f(res.ci_low), _f(res.ci_high)
     if res.verdict != "inverted-u":
-        why_tp = f"turning point {tp:,.0f} followers lies outside the data" if np.isfinite(tp) else ""
+        why_tp = (
+            f"turning point {tp:,.0f} followers lies outside the data" if np.isfinite(tp) else ""
+        )
         tp = lo = hi = math.nan
     if res.verdict == "inverted-u" and micro is not None:
         if not (np.isnan(lo) or np.isnan(hi)) and (hi < micro.lower or lo >= micro.upper):
@@ -529,10 +546,19 @@ def _eval_c10(ctx: Context, claim: Claim) -> ClaimResult:
     t = _sponsored_costs(ctx, claim)
     scheme = ctx.scheme_for(claim)
     _need_tiers(None, ("micro", "macro"), scheme)
-    t = t.assign(cost_per_engagement=t["cost_per_post"] / t["engagement_mean"].where(t["engagement_mean"] > 0))
+    t = t.assign(
+        cost_per_engagement=t["cost_per_post"]
+        / t["engagement_mean"].where(t["engagement_mean"] > 0)
+    )
     res = stats.absolute_ratio(
-        t, "micro", "macro", value="cost_per_engagement", alternative="less", seed=ctx.seed,
-        n_resamples=ctx.n_boot, stat="median",
+        t,
+        "micro",
+        "macro",
+        value="cost_per_engagement",
+        alternative="less",
+        seed=ctx.seed,
+        n_resamples=ctx.n_boot,
+        stat="median",
     )
     return _from_stats(
         res,
@@ -615,7 +641,9 @@ def _eval_c12(ctx: Context, claim: Claim) -> ClaimResult:
     p = _f(res.estimate)
     return _from_stats(
         res,
-        verdict="supported" if res.ci_low >= 0.8 else ("contradicted" if res.ci_high < 0.8 else "inconclusive"),
+        verdict="supported"
+        if res.ci_low >= 0.8
+        else ("contradicted" if res.ci_high < 0.8 else "inconclusive"),
         estimand="power of a 10-vs-10 A/B test of two briefs to detect a 20% lift",
         claimed=0.8,
         n_influencers={"micro": len(micro)},
@@ -735,164 +763,260 @@ CLAIMS: dict[str, Claim] = {
     c.id: c
     for c in (
         _claim(
-            id="C01", title="Tier cut-points differ between sources",
+            id="C01",
+            title="Tier cut-points differ between sources",
             statement="Nano/micro/macro/mega cut-points differ: 000 and 003 start nano at 100 "
             "followers, 001 at 1k, 004 anything under 10k; 002 quotes platform-specific macro "
             "bounds (Instagram 100k, YouTube/Facebook 250k).",
-            articles=("000", "001", "002", "003", "004"), cites="Mediakix (via 002)",
-            metric="tier labels", unit="influencer", comparison="schemes against each other",
-            scheme="highsocial-2024", test="classification under each scheme",
+            articles=("000", "001", "002", "003", "004"),
+            cites="Mediakix (via 002)",
+            metric="tier labels",
+            unit="influencer",
+            comparison="schemes against each other",
+            scheme="highsocial-2024",
+            test="classification under each scheme",
             decision_rule="supported when the schemes' bounds differ or label any account "
-            "differently (descriptive)", evaluate=_eval_c01,
+            "differently (descriptive)",
+            evaluate=_eval_c01,
         ),
         _claim(
-            id="C02", title="Micro and macro engagement rates are about equal",
+            id="C02",
+            title="Micro and macro engagement rates are about equal",
             statement="Across 742 sponsored Instagram posts, micro (10k–100k) and macro (100k+) "
             "engagement rates were about equal (2.75% vs 2.65%).",
-            articles=("002",), cites="Mediakix 2017 (742 sponsored Instagram posts, 16 brands)",
+            articles=("002",),
+            cites="Mediakix 2017 (742 sponsored Instagram posts, 16 brands)",
             metric="er_followers per influencer (median of its sponsored posts)",
-            unit="influencer", comparison="micro vs macro", scheme="mediakix-2017",
-            test="stats.equivalence_test (TOST on log rates)", platform="instagram",
+            unit="influencer",
+            comparison="micro vs macro",
+            scheme="mediakix-2017",
+            test="stats.equivalence_test (TOST on log rates)",
+            platform="instagram",
             decision_rule="supported if TOST shows equivalence within the margin (default "
             "0.8–1.25); contradicted if the two-sided test rejects and the 90% CI lies outside "
-            "the margin; else inconclusive", evaluate=_eval_c02,
+            "the margin; else inconclusive",
+            evaluate=_eval_c02,
         ),
         _claim(
-            id="C03", title="Macro-influencers win on total likes, comments and reach per post",
+            id="C03",
+            title="Macro-influencers win on total likes, comments and reach per post",
             statement="Macro-influencers get far more likes, comments and reach per post in "
-            "absolute terms.", articles=("002",), cites="Mediakix 2017",
-            metric="likes, comments, reach per post (absolute)", unit="influencer",
-            comparison="macro vs micro", scheme="mediakix-2017", platform="instagram",
+            "absolute terms.",
+            articles=("002",),
+            cites="Mediakix 2017",
+            metric="likes, comments, reach per post (absolute)",
+            unit="influencer",
+            comparison="macro vs micro",
+            scheme="mediakix-2017",
+            platform="instagram",
             test="stats.absolute_ratio (one-sided, cluster bootstrap)",
             decision_rule="supported if the lower 95% bound of macro/micro exceeds 1 for every "
-            "available count; contradicted if any upper bound is below 1", evaluate=_eval_c03,
+            "available count; contradicted if any upper bound is below 1",
+            evaluate=_eval_c03,
         ),
         _claim(
-            id="C04", title="People engage about 60% more with micro-influencers",
-            statement="Users engage about 60% more with micro-influencer posts (than with "
-            "macro).", articles=("001",),
+            id="C04",
+            title="People engage about 60% more with micro-influencers",
+            statement="Users engage about 60% more with micro-influencer posts (than with macro).",
+            articles=("001",),
             cites="Digital Marketing Institute, tracing to HelloSociety (vs average campaigns)",
-            metric="er_followers per influencer (mean of its posts)", unit="influencer",
-            comparison="micro / macro", scheme=None, test="stats.rate_ratio (cluster bootstrap)",
+            metric="er_followers per influencer (mean of its posts)",
+            unit="influencer",
+            comparison="micro / macro",
+            scheme=None,
+            test="stats.rate_ratio (cluster bootstrap)",
             decision_rule="supported if 1.60 lies inside the 95% CI of the micro/macro rate "
-            "ratio; contradicted if outside", evaluate=_eval_c04,
+            "ratio; contradicted if outside",
+            evaluate=_eval_c04,
         ),
         _claim(
-            id="C05", title="Engagement rate falls as followers grow",
+            id="C05",
+            title="Engagement rate falls as followers grow",
             statement="Nano-influencers' high engagement rates balance their small followings; "
-            "the rate declines from nano to mega.", articles=("000", "003"), cites="",
-            metric="er_followers", unit="influencer (post-level PPML as second opinion)",
-            comparison="slope over followers", scheme=None,
+            "the rate declines from nano to mega.",
+            articles=("000", "003"),
+            cites="",
+            metric="er_followers",
+            unit="influencer (post-level PPML as second opinion)",
+            comparison="slope over followers",
+            scheme=None,
             test="stats.elasticity (influencer-level OLS; PPML on posts) and stats.tier_trend",
             decision_rule="supported if the 95% CI of the rate elasticity (slope − 1) is below "
-            "0; contradicted if above 0; else inconclusive", evaluate=_eval_c05,
+            "0; contradicted if above 0; else inconclusive",
+            evaluate=_eval_c05,
         ),
         _claim(
-            id="C06", title="Micro beats nano on absolute engagement per post",
+            id="C06",
+            title="Micro beats nano on absolute engagement per post",
             statement="Micro-influencers reach and engage more people per post than nano.",
-            articles=("000", "003"), cites="", metric="likes + comments per post",
-            unit="influencer", comparison="micro vs nano", scheme=None,
+            articles=("000", "003"),
+            cites="",
+            metric="likes + comments per post",
+            unit="influencer",
+            comparison="micro vs nano",
+            scheme=None,
             test="stats.absolute_ratio (one-sided)",
             decision_rule="supported if the lower 95% bound of micro/nano exceeds 1; "
-            "contradicted if the upper bound is below 1", evaluate=_eval_c06,
+            "contradicted if the upper bound is below 1",
+            evaluate=_eval_c06,
         ),
         _claim(
-            id="C07", title="Micro-influencers sit in a Goldilocks zone",
+            id="C07",
+            title="Micro-influencers sit in a Goldilocks zone",
             statement="Micro-influencers (under 100k) sit in a sweet spot between reach and "
-            "engagement.", articles=("001",),
+            "engagement.",
+            articles=("001",),
             cites="Wies, Bleier & Edeling 2023 found an inverted U peaking near 1M followers",
-            metric="likes + comments per post (absolute)", unit="post (cluster-robust)",
-            comparison="quadratic in log followers", scheme=None,
+            metric="likes + comments per post (absolute)",
+            unit="post (cluster-robust)",
+            comparison="quadratic in log followers",
+            scheme=None,
             test="stats.inverted_u (Lind–Mehlum)",
             decision_rule="supported if an inverted U is found with its turning point in the "
             "micro tier; contradicted if the relation is monotone or the peak's interval lies "
-            "outside the micro tier; else inconclusive", evaluate=_eval_c07,
+            "outside the micro tier; else inconclusive",
+            evaluate=_eval_c07,
         ),
         _claim(
-            id="C08", title="A macro post costs over $10,000; a micro post $100",
+            id="C08",
+            title="A macro post costs over $10,000; a micro post $100",
             statement="A macro-influencer post can cost over $10,000, while a micro-influencer "
-            "feed post can cost about $100.", articles=("001",), cites="Forbes; Shopify 2023",
-            metric="price per sponsored post (USD)", unit="influencer",
-            comparison="macro median vs $10,000", scheme=None, test="stats.median_ci",
+            "feed post can cost about $100.",
+            articles=("001",),
+            cites="Forbes; Shopify 2023",
+            metric="price per sponsored post (USD)",
+            unit="influencer",
+            comparison="macro median vs $10,000",
+            scheme=None,
+            test="stats.median_ci",
             decision_rule="supported if the 95% CI of the macro median price lies above "
-            "$10,000; contradicted if below", evaluate=_eval_c08,
+            "$10,000; contradicted if below",
+            evaluate=_eval_c08,
         ),
         _claim(
-            id="C09", title="CPM falls with influencer size",
+            id="C09",
+            title="CPM falls with influencer size",
             statement="Cost per thousand followers reached falls as influencers get bigger.",
-            articles=("002",), cites="Jeremy Shih (Mediakix)",
-            metric="price per post vs followers", unit="influencer",
-            comparison="log-log slope", scheme=None, test="stats.cost_elasticity",
+            articles=("002",),
+            cites="Jeremy Shih (Mediakix)",
+            metric="price per post vs followers",
+            unit="influencer",
+            comparison="log-log slope",
+            scheme=None,
+            test="stats.cost_elasticity",
             decision_rule="supported if the 95% CI of the price elasticity is below 1 (CPM "
-            "falls); contradicted if above 1", evaluate=_eval_c09,
+            "falls); contradicted if above 1",
+            evaluate=_eval_c09,
         ),
         _claim(
-            id="C10", title="Micro campaigns are more cost-effective",
+            id="C10",
+            title="Micro campaigns are more cost-effective",
             statement="Micro-influencer campaigns deliver more engagement per dollar.",
-            articles=("001",), cites="HelloSociety (6.7x more cost-effective)",
-            metric="price per engagement", unit="influencer", comparison="micro / macro",
-            scheme=None, test="stats.absolute_ratio (medians, one-sided less)",
+            articles=("001",),
+            cites="HelloSociety (6.7x more cost-effective)",
+            metric="price per engagement",
+            unit="influencer",
+            comparison="micro / macro",
+            scheme=None,
+            test="stats.absolute_ratio (medians, one-sided less)",
             decision_rule="supported if the upper 95% bound of micro/macro cost per engagement "
-            "is below 1; contradicted if the lower bound exceeds 1", evaluate=_eval_c10,
+            "is below 1; contradicted if the lower bound exceeds 1",
+            evaluate=_eval_c10,
         ),
         _claim(
-            id="C11", title="The footballer vs DIY scenario favours the micro-influencer",
+            id="C11",
+            title="The footballer vs DIY scenario favours the micro-influencer",
             statement="A footballer with 22M followers gets 1.8M impressions from sports fans; "
             "a DIY micro-influencer with 35k followers gets 20k impressions from keen "
-            "woodworkers.", articles=("001",), cites="(the article's own example)",
-            metric="impressions per follower, CPM", unit="scenario", comparison="macro vs micro",
-            scheme=None, test="claims.scenario_audit (arithmetic)",
+            "woodworkers.",
+            articles=("001",),
+            cites="(the article's own example)",
+            metric="impressions per follower, CPM",
+            unit="scenario",
+            comparison="macro vs micro",
+            scheme=None,
+            test="claims.scenario_audit (arithmetic)",
             decision_rule="supported if, at the article's own prices, the micro post is "
             "cheaper per impression (the macro post could only match it with >100% relevant "
-            "audience)", evaluate=_eval_c11,
+            "audience)",
+            evaluate=_eval_c11,
         ),
         _claim(
-            id="C12", title="Test briefs with an A/B test across 20 micro-influencers",
+            id="C12",
+            title="Test briefs with an A/B test across 20 micro-influencers",
             statement="Brands can A/B test two briefs across about 20 micro-influencers.",
-            articles=("001",), cites="", metric="er_followers (log), between-influencer spread",
-            unit="influencer", comparison="two arms of 10", scheme=None,
+            articles=("001",),
+            cites="",
+            metric="er_followers (log), between-influencer spread",
+            unit="influencer",
+            comparison="two arms of 10",
+            scheme=None,
             test="stats.simulate_ab_power",
             decision_rule="supported if the simulated power to detect a 20% lift is at least "
-            "80%; contradicted if its interval lies below 80%", evaluate=_eval_c12,
+            "80%; contradicted if its interval lies below 80%",
+            evaluate=_eval_c12,
         ),
         _claim(
-            id="C13", title="One macro-influencer is all eggs in one basket",
+            id="C13",
+            title="One macro-influencer is all eggs in one basket",
             statement="Spending the budget on one macro-influencer concentrates risk; many "
-            "micro-influencers spread it.", articles=("001",), cites="",
-            metric="total engagement of a campaign", unit="simulated campaign",
-            comparison="one macro post vs micro posts for the same budget (a typical macro "
-            "price)", scheme=None,
+            "micro-influencers spread it.",
+            articles=("001",),
+            cites="",
+            metric="total engagement of a campaign",
+            unit="simulated campaign",
+            comparison="one macro post vs micro posts for the same budget (a typical macro price)",
+            scheme=None,
             test="stats.portfolio_risk (Monte Carlo)",
             decision_rule="supported if the macro plan's coefficient of variation is higher "
             "than the micro plan's (Monte Carlo interval excludes equality)",
             evaluate=_eval_c13,
         ),
         _claim(
-            id="C14", title="Micro-influencers are more authentic",
+            id="C14",
+            title="Micro-influencers are more authentic",
             statement="Micro-influencers are more authentic and trusted than bigger creators.",
-            articles=("001", "004"), cites="",
-            metric="sponsored / organic engagement rate within influencer", unit="influencer",
-            comparison="penalty micro vs macro", scheme=None, test="stats.sponsored_penalty",
+            articles=("001", "004"),
+            cites="",
+            metric="sponsored / organic engagement rate within influencer",
+            unit="influencer",
+            comparison="penalty micro vs macro",
+            scheme=None,
+            test="stats.sponsored_penalty",
             decision_rule="operationalised as a smaller sponsored-post penalty for micro than "
             "macro: supported if the ratio of penalties (micro/macro) has a 95% CI above 1; "
-            "contradicted if below 1", evaluate=_eval_c14,
+            "contradicted if below 1",
+            evaluate=_eval_c14,
         ),
         _claim(
-            id="C15", title="Nano-influencers are by far the most common",
-            statement="Most influencers are nano-influencers.", articles=("000", "003"),
-            cites="", metric="tier shares", unit="influencer", comparison="nano vs each tier",
-            scheme=None, test="multinomial proportions (Goodman)",
+            id="C15",
+            title="Nano-influencers are by far the most common",
+            statement="Most influencers are nano-influencers.",
+            articles=("000", "003"),
+            cites="",
+            metric="tier shares",
+            unit="influencer",
+            comparison="nano vs each tier",
+            scheme=None,
+            test="multinomial proportions (Goodman)",
             decision_rule="supported if the nano share's interval lies above every other "
-            "tier's; caveat: samples are selected, not a census", evaluate=_eval_c15,
+            "tier's; caveat: samples are selected, not a census",
+            evaluate=_eval_c15,
         ),
         _claim(
-            id="C16", title="Influencer marketing was a $16.4B market in 2022",
+            id="C16",
+            title="Influencer marketing was a $16.4B market in 2022",
             statement="Businesses spent about $16.4 billion on influencer marketing in 2022.",
-            articles=("001",), cites="Statista / Influencer Marketing Hub",
-            metric="market size (USD bn)", unit="year", comparison="context series",
-            scheme=None, test="benchmark lookup",
+            articles=("001",),
+            cites="Statista / Influencer Marketing Hub",
+            metric="market size (USD bn)",
+            unit="year",
+            comparison="context series",
+            scheme=None,
+            test="benchmark lookup",
             decision_rule="context: checked against the Influencer Marketing Hub series in the "
-            "benchmark ledger", evaluate=_eval_c16,
+            "benchmark ledger",
+            evaluate=_eval_c16,
         ),
     )
 }
@@ -917,7 +1041,16 @@ class Ledger(pd.DataFrame):
         return json.dumps(ledger_records(self), indent=2, ensure_ascii=False)
 
     def to_markdown_table(self) -> str:
-        cols = ["claim_id", "title", "verdict", "estimate", "ci_low", "ci_high", "claimed", "evidence"]
+        cols = [
+            "claim_id",
+            "title",
+            "verdict",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "claimed",
+            "evidence",
+        ]
         lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
         for _, r in self.iterrows():
             vals = [_fmt(r[c]) for c in cols]
@@ -1052,7 +1185,9 @@ def benchmark_tier_ratios(er: pd.DataFrame | None = None) -> pd.DataFrame:
 
     er = load_benchmarks("engagement_rates") if er is None else er
     rows = []
-    for (src, plat, metric), g in er.groupby(["source", "platform", "metric"], sort=True, dropna=False):
+    for (src, plat, metric), g in er.groupby(
+        ["source", "platform", "metric"], sort=True, dropna=False
+    ):
         micro = g[[_in_band(r, MICRO_BAND) for _, r in g.iterrows()]]
         macro = g[[_in_band(r, MACRO_BAND) for _, r in g.iterrows()]]
         if micro.empty or macro.empty:
@@ -1085,7 +1220,9 @@ def benchmark_slopes(er: pd.DataFrame | None = None) -> pd.DataFrame:
 
     er = load_benchmarks("engagement_rates") if er is None else er
     rows = []
-    for (src, plat, metric), g in er.groupby(["source", "platform", "metric"], sort=True, dropna=False):
+    for (src, plat, metric), g in er.groupby(
+        ["source", "platform", "metric"], sort=True, dropna=False
+    ):
         g = g.assign(mid=band_midpoints(g["lower"], g["upper"]))
         g = g.dropna(subset=["mid", "value"]).sort_values("mid")
         if len(g) < 3:
@@ -1200,8 +1337,14 @@ def run_benchmark_ledger(margin: tuple[float, float] = (0.8, 1.25)) -> Ledger:
     shop = prices[(prices["source"] == "Shopify 2023") & (prices["platform"] == "instagram")]
     if not shop.empty:
         band = shop.set_index("band_label")
-        mac_lo, mac_hi = float(band.loc["macro", "value_low"]), float(band.loc["macro", "value_high"])
-        mic_lo, mic_hi = float(band.loc["micro", "value_low"]), float(band.loc["micro", "value_high"])
+        mac_lo, mac_hi = (
+            float(band.loc["macro", "value_low"]),
+            float(band.loc["macro", "value_high"]),
+        )
+        mic_lo, mic_hi = (
+            float(band.loc["micro", "value_low"]),
+            float(band.loc["micro", "value_high"]),
+        )
         rows.append(
             _pub_row(
                 "C08",
@@ -1248,7 +1391,9 @@ def cost_table(table: pd.DataFrame) -> pd.DataFrame:
     t = table[table["cost_n"] > 0].copy()
     t["cost_per_post"] = t["cost_sum"] / t["cost_n"]
     t["cpm_followers"] = t["cost_per_post"] / t["followers"] * 1000
-    t["cost_per_engagement"] = t["cost_per_post"] / t["engagement_mean"].where(t["engagement_mean"] > 0)
+    t["cost_per_engagement"] = t["cost_per_post"] / t["engagement_mean"].where(
+        t["engagement_mean"] > 0
+    )
     return t
 
 
@@ -1256,10 +1401,25 @@ def overview_frame(ledger: pd.DataFrame) -> pd.DataFrame:
     """Ledger rows on a common scale for one overview figure: ``relative`` = estimate ÷
     claimed (and the interval likewise) where both are positive numbers."""
     d = pd.DataFrame(ledger).copy()
-    est, lo, hi, cl = (pd.to_numeric(d[c], errors="coerce") for c in ("estimate", "ci_low", "ci_high", "claimed"))
+    est, lo, hi, cl = (
+        pd.to_numeric(d[c], errors="coerce") for c in ("estimate", "ci_low", "ci_high", "claimed")
+    )
     ok = (cl > 0) & (est > 0) & np.isfinite(cl)
     d["relative"] = (est / cl).where(ok)
     d["rel_low"] = (lo / cl).where(ok & (lo > 0))
     d["rel_high"] = (hi / cl).where(ok & (hi > 0))
     d["label"] = d["claim_id"] + " " + d["title"].str.slice(0, 48)
-    return d[["claim_id", "label", "verdict", "estimate", "ci_low", "ci_high", "claimed", "relative", "rel_low", "rel_high"]]
+    return d[
+        [
+            "claim_id",
+            "label",
+            "verdict",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "claimed",
+            "relative",
+            "rel_low",
+            "rel_high",
+        ]
+    ]

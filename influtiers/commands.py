@@ -10,10 +10,14 @@ from .cli import register_command
 
 # ------------------------------------------------------------------ claims
 def _cfg_claims(p):
-    p.add_argument("--data", default="demo", help="posts data, a dataset directory, 'demo' or 'benchmarks'")
+    p.add_argument(
+        "--data", default="demo", help="posts data, a dataset directory, 'demo' or 'benchmarks'"
+    )
     p.add_argument("--accounts", help="accounts table joined on account_id")
     p.add_argument("--mapping", help="column mapping file")
-    p.add_argument("--scheme", default=None, help="tier scheme for every claim (default: each claim's own)")
+    p.add_argument(
+        "--scheme", default=None, help="tier scheme for every claim (default: each claim's own)"
+    )
     p.add_argument("--seed", type=int, default=20261125)
     p.add_argument("--margin", type=float, nargs=2, default=(0.8, 1.25), metavar=("LOW", "HIGH"))
     p.add_argument("--only", help="comma-separated claim ids (e.g. C02,C04)")
@@ -23,7 +27,9 @@ def _cfg_claims(p):
 def _ledger_for(args):
     from . import claims
 
-    only = [c.strip().upper() for c in args.only.split(",")] if getattr(args, "only", None) else None
+    only = (
+        [c.strip().upper() for c in args.only.split(",")] if getattr(args, "only", None) else None
+    )
     if args.data == "benchmarks":
         led = claims.run_benchmark_ledger()
         if only:
@@ -85,16 +91,24 @@ def _ledger_text(led) -> str:
 def _cfg_reproduce(p, single: bool = False):
     if single:
         p.add_argument("study", help="study number or name, e.g. 03")
-    p.add_argument("--data", default="demo", help="posts file, dataset directory, or bundled name (demo)")
+    p.add_argument(
+        "--data", default="demo", help="posts file, dataset directory, or bundled name (demo)"
+    )
     p.add_argument("--accounts", help="accounts table joined on account_id")
     p.add_argument("--mapping", help="column mapping file")
-    p.add_argument("--scheme", default=None, help="tier scheme for every study (default: each claim's own)")
+    p.add_argument(
+        "--scheme", default=None, help="tier scheme for every study (default: each claim's own)"
+    )
     p.add_argument("--seed", type=int, default=20261125)
-    p.add_argument("--out", default=None, help="output directory (default: reports/ in the repository)")
+    p.add_argument(
+        "--out", default=None, help="output directory (default: reports/ in the repository)"
+    )
     if not single:
         p.add_argument("--only", help="comma-separated study numbers, e.g. 00,03")
         p.add_argument("--jobs", type=int, default=1, help="notebooks executed in parallel")
-    p.add_argument("--strict", action="store_true", help="exit non-zero if a study fails or is not testable")
+    p.add_argument(
+        "--strict", action="store_true", help="exit non-zero if a study fails or is not testable"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 

@@ -96,7 +96,10 @@ def save_figure(
         buf,
         format="png",
         bbox_inches="tight",
-        metadata={"Software": f"influtiers {prov.get('influtiers_version', '')}", "Description": desc},
+        metadata={
+            "Software": f"influtiers {prov.get('influtiers_version', '')}",
+            "Description": desc,
+        },
     )
     paths["png"] = atomic_write(out / f"{name}.png", buf.getvalue())
     buf = io.StringIO()
@@ -184,7 +187,9 @@ def forest(
         ax.legend(loc="best", fontsize=8, frameon=True)
     if colour_by and colour_by in d:
         handles = [
-            matplotlib.lines.Line2D([], [], color=VERDICT_COLOURS.get(v, PALETTE[0]), marker="o", lw=2, label=v)
+            matplotlib.lines.Line2D(
+                [], [], color=VERDICT_COLOURS.get(v, PALETTE[0]), marker="o", lw=2, label=v
+            )
             for v in dict.fromkeys(d[colour_by].astype(str))
         ]
         ax.add_artist(ax.legend(handles=handles, loc="lower right", fontsize=8, title=colour_by))
@@ -214,7 +219,9 @@ def scheme_cutpoints(schemes: Sequence, *, title: str = "Tier cut-points by sche
             lo = max(r["lower"], 10)
             hi = min(r["upper"], top)
             ax.barh(y, hi - lo, left=lo, height=0.7, color=colours[r["tier"]], edgecolor="white")
-            ax.text(np.sqrt(lo * hi), y, r["tier"], ha="center", va="center", fontsize=7, color="white")
+            ax.text(
+                np.sqrt(lo * hi), y, r["tier"], ha="center", va="center", fontsize=7, color="white"
+            )
     ax.set_yticks(range(len(labels))[::-1], labels)
     _log_axis(ax)
     ax.set_xlim(10, top)
@@ -235,10 +242,21 @@ def tier_distribution(
     order = [t for t in d["tier"].cat.categories if (d["tier"] == t).any()]
     fig, ax = plt.subplots()
     pal = tier_colours(order)
-    sns.boxplot(data=d, x="tier", y=value, order=order, hue="tier", palette=pal, ax=ax,
-                showfliers=False, legend=False, width=0.55)
-    sns.stripplot(data=d, x="tier", y=value, order=order, color="0.25", size=2, alpha=0.35,
-                  ax=ax, jitter=0.25)
+    sns.boxplot(
+        data=d,
+        x="tier",
+        y=value,
+        order=order,
+        hue="tier",
+        palette=pal,
+        ax=ax,
+        showfliers=False,
+        legend=False,
+        width=0.55,
+    )
+    sns.stripplot(
+        data=d, x="tier", y=value, order=order, color="0.25", size=2, alpha=0.35, ax=ax, jitter=0.25
+    )
     if log:
         ax.set_yscale("log")
     ax.set_ylabel(ylabel)
@@ -250,7 +268,12 @@ def tier_distribution(
     fig.tight_layout()
     summary = (
         d.groupby("tier", observed=True)[value]
-        .agg(n="count", median="median", q25=lambda s: s.quantile(0.25), q75=lambda s: s.quantile(0.75))
+        .agg(
+            n="count",
+            median="median",
+            q25=lambda s: s.quantile(0.25),
+            q75=lambda s: s.quantile(0.75),
+        )
         .reset_index()
     )
     summary["tier"] = summary["tier"].astype(str)
@@ -277,16 +300,29 @@ def binned_curve(
     b = pd.cut(lf, edges, include_lowest=True)
     binned = (
         d.groupby(b, observed=True)[value]
-        .agg(n="count", median="median", q25=lambda s: s.quantile(0.25), q75=lambda s: s.quantile(0.75))
+        .agg(
+            n="count",
+            median="median",
+            q25=lambda s: s.quantile(0.25),
+            q75=lambda s: s.quantile(0.75),
+        )
         .reset_index(drop=True)
     )
-    mids = [10 ** ((iv.left + iv.right) / 2) for iv in b.cat.categories[b.value_counts(sort=False) > 0]]
+    mids = [
+        10 ** ((iv.left + iv.right) / 2) for iv in b.cat.categories[b.value_counts(sort=False) > 0]
+    ]
     binned.insert(0, "followers_mid", mids)
     fig, ax = plt.subplots()
     ax.scatter(d["followers"], d[value], s=4, alpha=0.2, color="0.5", label="influencers")
-    ax.errorbar(binned["followers_mid"], binned["median"],
-                yerr=[binned["median"] - binned["q25"], binned["q75"] - binned["median"]],
-                fmt="o-", color=PALETTE[0], capsize=3, label="binned median (IQR)")
+    ax.errorbar(
+        binned["followers_mid"],
+        binned["median"],
+        yerr=[binned["median"] - binned["q25"], binned["q75"] - binned["median"]],
+        fmt="o-",
+        color=PALETTE[0],
+        capsize=3,
+        label="binned median (IQR)",
+    )
     for i, (lab, f) in enumerate((fits or {}).items()):
         ax.plot(f["followers"], f["fitted"], color=PALETTE[(i + 1) % len(PALETTE)], lw=2, label=lab)
     for lab, x in (vlines or {}).items():
@@ -303,8 +339,17 @@ def binned_curve(
 
 
 def line(
-    df: pd.DataFrame, x: str, y: str, *, hue: str | None = None, xlabel: str, ylabel: str,
-    title: str = "", hline: float | None = None, marker: str = "o", logx: bool = False,
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    hue: str | None = None,
+    xlabel: str,
+    ylabel: str,
+    title: str = "",
+    hline: float | None = None,
+    marker: str = "o",
+    logx: bool = False,
 ):
     """A simple line chart (power curves, market size, specification curves)."""
     fig, ax = plt.subplots()
@@ -323,16 +368,30 @@ def line(
 
 
 def bars(
-    df: pd.DataFrame, x: str, y: str, *, hue: str | None = None, xlabel: str, ylabel: str,
-    title: str = "", logy: bool = False, err: tuple[str, str] | None = None,
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    hue: str | None = None,
+    xlabel: str,
+    ylabel: str,
+    title: str = "",
+    logy: bool = False,
+    err: tuple[str, str] | None = None,
 ):
     """Bar chart with optional error bars from columns ``err=(low, high)``."""
     fig, ax = plt.subplots()
     sns.barplot(data=df, x=x, y=y, hue=hue, ax=ax, errorbar=None)
     if err is not None and hue is None:
         lo, hi = df[err[0]].to_numpy(), df[err[1]].to_numpy()
-        ax.errorbar(np.arange(len(df)), df[y], yerr=[df[y] - lo, hi - df[y]], fmt="none",
-                    color="0.2", capsize=3)
+        ax.errorbar(
+            np.arange(len(df)),
+            df[y],
+            yerr=[df[y] - lo, hi - df[y]],
+            fmt="none",
+            color="0.2",
+            capsize=3,
+        )
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -345,13 +404,30 @@ def bars(
 
 
 def histogram(
-    df: pd.DataFrame, x: str, *, hue: str | None = None, xlabel: str, title: str = "",
-    vline: float | None = None, vline_label: str = "", logx: bool = False, bins: int = 50,
+    df: pd.DataFrame,
+    x: str,
+    *,
+    hue: str | None = None,
+    xlabel: str,
+    title: str = "",
+    vline: float | None = None,
+    vline_label: str = "",
+    logx: bool = False,
+    bins: int = 50,
 ):
     """Overlaid histograms (e.g. simulated campaign totals)."""
     fig, ax = plt.subplots()
-    sns.histplot(data=df, x=x, hue=hue, bins=bins, stat="density", common_norm=False,
-                 element="step", ax=ax, log_scale=logx)
+    sns.histplot(
+        data=df,
+        x=x,
+        hue=hue,
+        bins=bins,
+        stat="density",
+        common_norm=False,
+        element="step",
+        ax=ax,
+        log_scale=logx,
+    )
     if vline is not None:
         ax.axvline(vline, color="0.2", ls="--", lw=1, label=vline_label)
     ax.set_xlabel(xlabel)
@@ -368,7 +444,9 @@ def histogram(
     return fig, qs
 
 
-def benchmark_rates(er: pd.DataFrame, *, title: str = "Published engagement rates by follower band"):
+def benchmark_rates(
+    er: pd.DataFrame, *, title: str = "Published engagement rates by follower band"
+):
     """Published rates against band midpoints (log–log), one line per source series."""
     from .datasets import band_midpoints
 
@@ -381,7 +459,14 @@ def benchmark_rates(er: pd.DataFrame, *, title: str = "Published engagement rate
     fig, ax = plt.subplots(figsize=(9, 5))
     for i, (name, g) in enumerate(d.groupby("series", sort=True)):
         style = "o-" if len(g) > 1 else "o"
-        ax.plot(g["followers_mid"], g["value"] * 100, style, color=PALETTE[i % len(PALETTE)], label=name, ms=5)
+        ax.plot(
+            g["followers_mid"],
+            g["value"] * 100,
+            style,
+            color=PALETTE[i % len(PALETTE)],
+            label=name,
+            ms=5,
+        )
     _log_axis(ax)
     _log_percent_axis(ax)
     ax.set_xlabel("followers (band midpoint, log scale)")
@@ -389,7 +474,9 @@ def benchmark_rates(er: pd.DataFrame, *, title: str = "Published engagement rate
     ax.set_title(title)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
     fig.tight_layout()
-    return fig, d[["series", "band_label", "lower", "upper", "followers_mid", "value", "seen"]].reset_index(drop=True)
+    return fig, d[
+        ["series", "band_label", "lower", "upper", "followers_mid", "value", "seen"]
+    ].reset_index(drop=True)
 
 
 def stack_results(results: Mapping[str, object]) -> pd.DataFrame:
@@ -430,7 +517,10 @@ def claims_overview(frame: pd.DataFrame, *, title: str = "Every claim against wh
         if pd.isna(r["relative"]):
             ax.annotate(
                 f"{r['verdict']} (no numeric claim to compare)",
-                (0.02, yi), xycoords=("axes fraction", "data"), va="center", fontsize=7,
+                (0.02, yi),
+                xycoords=("axes fraction", "data"),
+                va="center",
+                fontsize=7,
                 color=VERDICT_COLOURS.get(r["verdict"], "0.3"),
             )
     return fig, data
@@ -445,7 +535,9 @@ def specification_curve(curve: pd.DataFrame, *, claimed: float | None = None, ti
         2, 1, figsize=(9, 7), sharex=True, gridspec_kw={"height_ratios": [2, 2.2]}
     )
     inside = (
-        (ok["ci_low"] <= claimed) & (claimed <= ok["ci_high"]) if claimed else pd.Series(False, index=ok.index)
+        (ok["ci_low"] <= claimed) & (claimed <= ok["ci_high"])
+        if claimed
+        else pd.Series(False, index=ok.index)
     )
     colours = np.where(inside, "C2", np.where(ok["ci_low"] > 1, "C0", "C7"))
     ax.vlines(x, ok["ci_low"], ok["ci_high"], color=colours, lw=1, alpha=0.7)
@@ -454,7 +546,9 @@ def specification_curve(curve: pd.DataFrame, *, claimed: float | None = None, ti
     if claimed:
         ax.axhline(claimed, color=PALETTE[3], lw=1, ls="--", label=f"claimed ({claimed:g})")
     ax.set_yscale("log")
-    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(0.5, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0)))
+    ax.yaxis.set_major_locator(
+        matplotlib.ticker.LogLocator(base=10, subs=(0.5, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 3.0))
+    )
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_ylabel("micro / macro ratio (95% CI)")
@@ -511,7 +605,12 @@ def price_by_tier(costs: pd.DataFrame, published: pd.DataFrame | None = None, *,
     fig.tight_layout()
     summary = (
         d.groupby("tier", observed=True)["cost_per_post"]
-        .agg(n="count", median="median", q25=lambda s: s.quantile(0.25), q75=lambda s: s.quantile(0.75))
+        .agg(
+            n="count",
+            median="median",
+            q25=lambda s: s.quantile(0.25),
+            q75=lambda s: s.quantile(0.75),
+        )
         .reset_index()
     )
     summary["tier"] = summary["tier"].astype(str)

@@ -95,7 +95,9 @@ def provenance(data=None, params: Mapping | None = None, *, data_label: str | No
         "parameters": {k: _jsonable(v) for k, v in (params or {}).items()},
     }
     if data is not None:
-        rec["data"] = data_label or (str(data) if not isinstance(data, pd.DataFrame) else "DataFrame")
+        rec["data"] = data_label or (
+            str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
+        )
         rec["data_sha256"] = sha256_data(data)
     return rec
 
@@ -132,8 +134,7 @@ def watermark(data=None, params: Mapping | None = None) -> str:
     rec = provenance(data, params)
     lines = [
         f"influtiers {rec['influtiers_version']} (git {rec['git_commit']})",
-        f"python {rec['python']}; "
-        + ", ".join(f"{k} {v}" for k, v in rec["packages"].items()),
+        f"python {rec['python']}; " + ", ".join(f"{k} {v}" for k, v in rec["packages"].items()),
     ]
     if "data_sha256" in rec:
         lines.append(f"data: {rec['data']} sha256 {rec['data_sha256']}")

@@ -159,7 +159,9 @@ def reproduce(
         missing = _missing_needs(study, loaded.posts)
         t = time.perf_counter()
         if missing:
-            entry.update(status="not-testable", reason=f"the data have no {', '.join(missing)} column")
+            entry.update(
+                status="not-testable", reason=f"the data have no {', '.join(missing)} column"
+            )
             entry["notebook"] = None
         else:
             try:

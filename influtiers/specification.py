@@ -146,8 +146,14 @@ def scheme_sensitivity(
     for sname in schemes if schemes is not None else schemes_with(a, b):
         t = influencer_table(posts, definition, scheme=sname)
         r = stats.rate_ratio(
-            t, a, b, method="bootstrap-median", value=value, n_resamples=n_resamples,
-            seed=seed, insufficient="return",
+            t,
+            a,
+            b,
+            method="bootstrap-median",
+            value=value,
+            n_resamples=n_resamples,
+            seed=seed,
+            insufficient="return",
         )
         med = t.groupby("tier", observed=True)[value].median()
         rows.append(

@@ -11,7 +11,6 @@ and :mod:`influtiers` — no function definitions.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,15 +53,71 @@ class Study:
 STUDIES: dict[str, Study] = {
     s.nn: s
     for s in (
-        Study("00", "claims_overview", "All claims at a glance", tuple(_claims.CLAIMS), key_figure="00_claims_forest"),
-        Study("01", "tier_definitions", "Tier definitions and who moves between them", ("C01", "C15"), key_figure="01_scheme_cutpoints"),
-        Study("02", "published_benchmarks", "What the published figures imply", ("C02", "C04", "C05", "C16"), key_figure="02_benchmark_ratios"),
-        Study("03", "engagement_parity", "Are micro and macro engagement rates about equal?", ("C02", "C03"), key_figure="03_parity_forest"),
-        Study("04", "micro_lift", "Do people engage 60% more with micro-influencers?", ("C04",), key_figure="04_specification_curve"),
-        Study("05", "engagement_curve", "Engagement against followers: decline and Goldilocks", ("C05", "C06", "C07"), key_figure="05_rate_curve"),
-        Study("06", "cost_efficiency", "Prices, CPM and cost per engagement", ("C08", "C09", "C10", "C11"), key_figure="06_cost_per_engagement", needs=("cost",)),
-        Study("07", "campaign_design", "A/B tests and budget risk", ("C12", "C13"), key_figure="07_power_curve"),
-        Study("08", "sponsored_vs_organic", "The sponsored-post penalty by tier", ("C14",), key_figure="08_sponsored_penalty", needs=("sponsored",)),
+        Study(
+            "00",
+            "claims_overview",
+            "All claims at a glance",
+            tuple(_claims.CLAIMS),
+            key_figure="00_claims_forest",
+        ),
+        Study(
+            "01",
+            "tier_definitions",
+            "Tier definitions and who moves between them",
+            ("C01", "C15"),
+            key_figure="01_scheme_cutpoints",
+        ),
+        Study(
+            "02",
+            "published_benchmarks",
+            "What the published figures imply",
+            ("C02", "C04", "C05", "C16"),
+            key_figure="02_benchmark_ratios",
+        ),
+        Study(
+            "03",
+            "engagement_parity",
+            "Are micro and macro engagement rates about equal?",
+            ("C02", "C03"),
+            key_figure="03_parity_forest",
+        ),
+        Study(
+            "04",
+            "micro_lift",
+            "Do people engage 60% more with micro-influencers?",
+            ("C04",),
+            key_figure="04_specification_curve",
+        ),
+        Study(
+            "05",
+            "engagement_curve",
+            "Engagement against followers: decline and Goldilocks",
+            ("C05", "C06", "C07"),
+            key_figure="05_rate_curve",
+        ),
+        Study(
+            "06",
+            "cost_efficiency",
+            "Prices, CPM and cost per engagement",
+            ("C08", "C09", "C10", "C11"),
+            key_figure="06_cost_per_engagement",
+            needs=("cost",),
+        ),
+        Study(
+            "07",
+            "campaign_design",
+            "A/B tests and budget risk",
+            ("C12", "C13"),
+            key_figure="07_power_curve",
+        ),
+        Study(
+            "08",
+            "sponsored_vs_organic",
+            "The sponsored-post penalty by tier",
+            ("C14",),
+            key_figure="08_sponsored_penalty",
+            needs=("sponsored",),
+        ),
     )
 }
 
@@ -147,12 +202,15 @@ class StudySession:
         )
         n_acc = p["account_id"].nunique() if len(p) else 0
         lines = [
-            f"data: {self.data}" + (" (SYNTHETIC demo panel: not real-world evidence)" if self.synthetic else ""),
+            f"data: {self.data}"
+            + (" (SYNTHETIC demo panel: not real-world evidence)" if self.synthetic else ""),
             f"rows in {r.rows_in}, accepted {r.accepted}, quarantined {r.quarantined}",
             f"posts {len(p)}, influencers {n_acc}; platforms: {plats}",
         ]
         if r.reasons:
-            lines.append("quarantine reasons: " + ", ".join(f"{k} {v}" for k, v in r.reasons.items()))
+            lines.append(
+                "quarantine reasons: " + ", ".join(f"{k} {v}" for k, v in r.reasons.items())
+            )
         return "\n".join(lines)
 
     def table(self, claim_id: str = "C04", **kw) -> pd.DataFrame:
@@ -205,7 +263,10 @@ class StudySession:
 
     def watermark(self) -> str:
         text = _watermark(None, self.params)
-        return text + f"\ndata sha256: {self.data_sha256}\nstudy {self.study.name} version {self.study.version}"
+        return (
+            text
+            + f"\ndata sha256: {self.data_sha256}\nstudy {self.study.name} version {self.study.version}"
+        )
 
 
 def _num(x, digits: int) -> str:
@@ -278,8 +339,17 @@ def build(studies: Iterable[str] | None = None, *, kernel_name: str = "python3")
     for nn in studies or STUDIES:
         s = get_study(nn)
         nb = jupytext.read(s.mirror)
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        NotebookClient(nb, kernel_name=kernel_name, timeout=600, resources={"metadata": {"path": str(NOTEBOOK_DIR)}}).execute()
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        NotebookClient(
+            nb,
+            kernel_name=kernel_name,
+            timeout=600,
+            resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+        ).execute()
         clean_notebook(nb)
         nbformat.write(nb, s.notebook)
         out.append(s.notebook)
@@ -290,7 +360,11 @@ def clean_notebook(nb) -> None:
     """Normalise metadata so reruns do not churn: kernelspec ``python3``, no timestamps."""
     keep = {"kernelspec", "language_info", "jupytext"}
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in keep}
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     li = nb.metadata.get("language_info", {})
     nb.metadata["language_info"] = {"name": li.get("name", "python")}
     jt = nb.metadata.get("jupytext")
@@ -315,4 +389,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-

@@ -41,8 +41,14 @@ from influtiers import plots, specification, tiers
 from influtiers.studies import StudySession
 
 s = StudySession(
-    "01", data=data, scheme=scheme, seed=seed, margin=margin, output_dir=output_dir,
-    accounts=accounts, mapping=mapping,
+    "01",
+    data=data,
+    scheme=scheme,
+    seed=seed,
+    margin=margin,
+    output_dir=output_dir,
+    accounts=accounts,
+    mapping=mapping,
 )
 print(s.describe_data())
 
@@ -71,7 +77,11 @@ for other in ("powerdigital-2023", "shopify-2023", "mediakix-by-platform"):
     print(f"highsocial-2024 -> {other}: {share:.1%} of influencers change tier")
 
 # %%
-print(tiers.transition_table(table["followers"], "highsocial-2024", "shopify-2023", table["platform"]).to_string())
+print(
+    tiers.transition_table(
+        table["followers"], "highsocial-2024", "shopify-2023", table["platform"]
+    ).to_string()
+)
 
 # %% [markdown]
 # ## Does the micro/macro comparison move with the scheme?
@@ -84,8 +94,11 @@ print(sens.round(4).to_string(index=False))
 
 # %%
 fig, d = plots.forest(
-    sens.assign(label=sens["scheme"]), estimate="ratio", colour_by=None,
-    reference={"parity": 1.0, "claimed +60% (C04)": 1.6}, band=tuple(margin),
+    sens.assign(label=sens["scheme"]),
+    estimate="ratio",
+    colour_by=None,
+    reference={"parity": 1.0, "claimed +60% (C04)": 1.6},
+    band=tuple(margin),
     xlabel="micro / macro ratio of median engagement rates ((likes + comments) / followers)",
     title="The micro/macro comparison under each scheme",
 )
@@ -102,8 +115,12 @@ print((shares / shares.sum()).round(4).to_string())
 
 # %%
 fig, d = plots.bars(
-    shares.rename("influencers").rename_axis("tier").reset_index(), "tier", "influencers",
-    xlabel="tier", ylabel="influencers", title="Influencers per tier",
+    shares.rename("influencers").rename_axis("tier").reset_index(),
+    "tier",
+    "influencers",
+    xlabel="tier",
+    ylabel="influencers",
+    title="Influencers per tier",
 )
 s.save(fig, d, "01_tier_shares")
 plt.show()

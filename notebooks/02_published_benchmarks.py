@@ -44,12 +44,20 @@ from influtiers import claims, datasets, plots
 from influtiers.studies import StudySession
 
 s = StudySession(
-    "02", data=data, scheme=scheme, seed=seed, margin=margin, output_dir=output_dir,
-    accounts=accounts, mapping=mapping,
+    "02",
+    data=data,
+    scheme=scheme,
+    seed=seed,
+    margin=margin,
+    output_dir=output_dir,
+    accounts=accounts,
+    mapping=mapping,
 )
 er = datasets.load_benchmarks("engagement_rates")
-print(f"{len(er)} published engagement-rate figures from {er['source'].nunique()} sources; "
-      f"seen: {er['seen'].value_counts().to_dict()}")
+print(
+    f"{len(er)} published engagement-rate figures from {er['source'].nunique()} sources; "
+    f"seen: {er['seen'].value_counts().to_dict()}"
+)
 
 # %% [markdown]
 # ## Published rates by follower band
@@ -67,13 +75,21 @@ plt.show()
 
 # %%
 ratios = claims.benchmark_tier_ratios(er)
-print(ratios[["source", "micro_bands", "macro_bands", "micro", "macro", "ratio", "seen"]].round(4).to_string(index=False))
+print(
+    ratios[["source", "micro_bands", "macro_bands", "micro", "macro", "ratio", "seen"]]
+    .round(4)
+    .to_string(index=False)
+)
 
 # %%
 fig, d = plots.forest(
     ratios.assign(label=ratios["source"] + " (" + ratios["metric"].str.split(":").str[0] + ")"),
-    estimate="ratio", low="ratio", high="ratio", colour_by=None,
-    reference={"parity": 1.0, "claimed +60%": 1.6}, band=tuple(margin),
+    estimate="ratio",
+    low="ratio",
+    high="ratio",
+    colour_by=None,
+    reference={"parity": 1.0, "claimed +60%": 1.6},
+    band=tuple(margin),
     xlabel="implied micro / macro engagement-rate ratio (published point estimates)",
     title="Published figures against the parity margin and the +60% claim",
 )
@@ -94,7 +110,10 @@ print(slopes.round(3).to_string(index=False))
 ms = datasets.load_benchmarks("market_size")
 fig, d = plots.line(
     ms.assign(series=ms["projected"].map({True: "projected", False: "reported"})),
-    "figure_year", "value", hue="series", xlabel="year",
+    "figure_year",
+    "value",
+    hue="series",
+    xlabel="year",
     ylabel="global influencer marketing market (billion USD)",
     title="Influencer Marketing Hub series (quoted by Statista)",
 )

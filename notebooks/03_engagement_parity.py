@@ -43,19 +43,31 @@ from influtiers import plots, stats
 from influtiers.studies import StudySession
 
 s = StudySession(
-    "03", data=data, scheme=scheme, seed=seed, margin=margin, output_dir=output_dir,
-    accounts=accounts, mapping=mapping,
+    "03",
+    data=data,
+    scheme=scheme,
+    seed=seed,
+    margin=margin,
+    output_dir=output_dir,
+    accounts=accounts,
+    mapping=mapping,
 )
 print(s.describe_data())
 
 # %%
 table = s.table("C02", sponsored=True)
 print("; ".join(table.attrs["notes"]))
-print(table.groupby("tier", observed=True)["rate_median"].agg(["count", "median"]).round(4).to_string())
+print(
+    table.groupby("tier", observed=True)["rate_median"]
+    .agg(["count", "median"])
+    .round(4)
+    .to_string()
+)
 
 # %%
 fig, d = plots.tier_distribution(
-    table, "rate_median",
+    table,
+    "rate_median",
     ylabel="influencer median engagement rate\n(likes + comments) / followers",
     title="Sponsored posts: engagement rate by tier",
 )
@@ -66,7 +78,9 @@ plt.show()
 # ## Equivalence test (C02)
 
 # %%
-tost = stats.equivalence_test(table, "micro", "macro", value="rate_median", margin=margin, insufficient="return")
+tost = stats.equivalence_test(
+    table, "micro", "macro", value="rate_median", margin=margin, insufficient="return"
+)
 print(tost.summary())
 
 # %% [markdown]
@@ -74,10 +88,15 @@ print(tost.summary())
 
 # %%
 abs_rows = stats.absolute_ratio_table(
-    table, "macro", "micro", values=("likes per post", "comments per post", "reach per post"),
+    table,
+    "macro",
+    "micro",
+    values=("likes per post", "comments per post", "reach per post"),
     seed=seed,
 )
-print(abs_rows[["value", "estimate", "ci_low", "ci_high", "verdict"]].round(3).to_string(index=False))
+print(
+    abs_rows[["value", "estimate", "ci_low", "ci_high", "verdict"]].round(3).to_string(index=False)
+)
 
 # %%
 forest_rows = plots.stack_results(
@@ -85,8 +104,11 @@ forest_rows = plots.stack_results(
     | {f"C03 {v} macro/micro": r for v, r in abs_rows.set_index("value")["result"].items()}
 )
 fig, d = plots.forest(
-    forest_rows, reference={"parity": 1.0}, band=tuple(margin),
-    xlabel="ratio (log scale)", title="Micro vs macro: rates and absolute engagement",
+    forest_rows,
+    reference={"parity": 1.0},
+    band=tuple(margin),
+    xlabel="ratio (log scale)",
+    title="Micro vs macro: rates and absolute engagement",
 )
 s.save(fig, d, "03_parity_forest")
 plt.show()

@@ -44,8 +44,14 @@ from influtiers import plots, specification, stats
 from influtiers.studies import StudySession
 
 s = StudySession(
-    "04", data=data, scheme=scheme, seed=seed, margin=margin, output_dir=output_dir,
-    accounts=accounts, mapping=mapping,
+    "04",
+    data=data,
+    scheme=scheme,
+    seed=seed,
+    margin=margin,
+    output_dir=output_dir,
+    accounts=accounts,
+    mapping=mapping,
 )
 print(s.describe_data())
 
@@ -55,11 +61,14 @@ print(s.describe_data())
 # %%
 sch = s.scheme_for("C04")
 methods = stats.compare_lift_methods(s.posts, "micro", "macro", claimed=1.6, scheme=sch, seed=seed)
-print(methods[["method", "estimate", "ci_low", "ci_high", "verdict"]].round(3).to_string(index=False))
+print(
+    methods[["method", "estimate", "ci_low", "ci_high", "verdict"]].round(3).to_string(index=False)
+)
 
 # %%
 fig, d = plots.forest(
-    methods.assign(label=methods["method"]), reference={"claimed +60%": 1.6, "parity": 1.0},
+    methods.assign(label=methods["method"]),
+    reference={"claimed +60%": 1.6, "parity": 1.0},
     xlabel="micro / macro engagement-rate ratio ((likes + comments) / followers)",
     title="Micro lift by method (95% intervals)",
 )

@@ -43,8 +43,14 @@ from influtiers import plots, stats
 from influtiers.studies import StudySession
 
 s = StudySession(
-    "05", data=data, scheme=scheme, seed=seed, margin=margin, output_dir=output_dir,
-    accounts=accounts, mapping=mapping,
+    "05",
+    data=data,
+    scheme=scheme,
+    seed=seed,
+    margin=margin,
+    output_dir=output_dir,
+    accounts=accounts,
+    mapping=mapping,
 )
 print(s.describe_data())
 
@@ -60,7 +66,8 @@ print(trend.summary())
 
 # %%
 fig, d = plots.binned_curve(
-    table, "rate_median",
+    table,
+    "rate_median",
     ylabel="influencer median engagement rate\n(likes + comments) / followers",
     fits={"PPML fit (rate)": stats.fitted_curve(el, table["followers"], rate=True)},
     title="Engagement rate against followers",
@@ -77,7 +84,8 @@ print(iu.summary())
 
 # %%
 fig, d = plots.binned_curve(
-    table, "engagement_mean",
+    table,
+    "engagement_mean",
     ylabel="mean likes + comments per post",
     fits={"quadratic PPML fit": stats.fitted_curve(iu, table["followers"])},
     vlines={"turning point": iu.estimate} if iu.estimate == iu.estimate else None,

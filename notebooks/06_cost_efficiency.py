@@ -42,14 +42,25 @@ from influtiers import claims, datasets, plots
 from influtiers.studies import StudySession
 
 s = StudySession(
-    "06", data=data, scheme=scheme, seed=seed, margin=margin, output_dir=output_dir,
-    accounts=accounts, mapping=mapping,
+    "06",
+    data=data,
+    scheme=scheme,
+    seed=seed,
+    margin=margin,
+    output_dir=output_dir,
+    accounts=accounts,
+    mapping=mapping,
 )
 print(s.describe_data())
 
 # %%
 costs = claims.cost_table(s.table("C08"))
-print(costs.groupby("tier", observed=True)[["cost_per_post", "cpm_followers", "cost_per_engagement"]].median().round(3).to_string())
+print(
+    costs.groupby("tier", observed=True)[["cost_per_post", "cpm_followers", "cost_per_engagement"]]
+    .median()
+    .round(3)
+    .to_string()
+)
 
 # %%
 prices = datasets.load_benchmarks("prices")
@@ -59,7 +70,9 @@ plt.show()
 
 # %%
 fig, d = plots.tier_distribution(
-    costs, "cost_per_engagement", ylabel="price per post / (likes + comments) per post (USD)",
+    costs,
+    "cost_per_engagement",
+    ylabel="price per post / (likes + comments) per post (USD)",
     title="Cost per engagement by tier",
 )
 s.save(fig, d, "06_cost_per_engagement")

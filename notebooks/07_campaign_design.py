@@ -43,8 +43,14 @@ from influtiers import claims, plots, stats
 from influtiers.studies import StudySession
 
 s = StudySession(
-    "07", data=data, scheme=scheme, seed=seed, margin=margin, output_dir=output_dir,
-    accounts=accounts, mapping=mapping,
+    "07",
+    data=data,
+    scheme=scheme,
+    seed=seed,
+    margin=margin,
+    output_dir=output_dir,
+    accounts=accounts,
+    mapping=mapping,
 )
 print(s.describe_data())
 
@@ -54,14 +60,22 @@ sd_log = stats.between_influencer_sd(table, "micro")
 print(f"between-influencer SD of log engagement rate (micro): {sd_log:.3f}")
 
 # %%
-power = stats.power_table(sd_log=sd_log, n_influencers=(10, 20, 40, 80, 160), lifts=(1.1, 1.2, 1.6), n_sims=400, seed=seed)
+power = stats.power_table(
+    sd_log=sd_log, n_influencers=(10, 20, 40, 80, 160), lifts=(1.1, 1.2, 1.6), n_sims=400, seed=seed
+)
 print(power.round(3).to_string(index=False))
 
 # %%
 fig, d = plots.line(
-    power.assign(lift=power["true_lift"].map(lambda x: f"true lift {x:g}x")), "n_influencers", "power",
-    hue="lift", xlabel="influencers in the test (both arms)", ylabel="power (α = 0.05)",
-    title="Power of a two-brief A/B test across micro-influencers", hline=0.8, logx=True,
+    power.assign(lift=power["true_lift"].map(lambda x: f"true lift {x:g}x")),
+    "n_influencers",
+    "power",
+    hue="lift",
+    xlabel="influencers in the test (both arms)",
+    ylabel="power (α = 0.05)",
+    title="Power of a two-brief A/B test across micro-influencers",
+    hline=0.8,
+    logx=True,
 )
 s.save(fig, d, "07_power_curve")
 plt.show()
@@ -77,7 +91,10 @@ print(risk.summary())
 
 # %%
 fig, d = plots.histogram(
-    risk.totals_frame(), "total_engagement", hue="strategy", logx=True,
+    risk.totals_frame(),
+    "total_engagement",
+    hue="strategy",
+    logx=True,
     xlabel="total engagement of the campaign (likes + comments)",
     title=f"Simulated campaign totals for a ${budget:,.0f} budget (one typical macro post)",
 )

@@ -41,19 +41,29 @@ from influtiers import plots, stats
 from influtiers.studies import StudySession
 
 s = StudySession(
-    "08", data=data, scheme=scheme, seed=seed, margin=margin, output_dir=output_dir,
-    accounts=accounts, mapping=mapping,
+    "08",
+    data=data,
+    scheme=scheme,
+    seed=seed,
+    margin=margin,
+    output_dir=output_dir,
+    accounts=accounts,
+    mapping=mapping,
 )
 print(s.describe_data())
 
 # %%
 by_sp = s.table("C14", by=("sponsored",))
 pen = stats.sponsored_penalty_by_tier(by_sp)
-print(pen[["tier", "n_influencers", "estimate", "ci_low", "ci_high"]].round(3).to_string(index=False))
+print(
+    pen[["tier", "n_influencers", "estimate", "ci_low", "ci_high"]].round(3).to_string(index=False)
+)
 
 # %%
 fig, d = plots.forest(
-    pen.assign(label=pen["tier"].astype(str)), colour_by=None, reference={"no penalty": 1.0},
+    pen.assign(label=pen["tier"].astype(str)),
+    colour_by=None,
+    reference={"no penalty": 1.0},
     xlabel="sponsored / organic engagement rate within influencer (geometric mean)",
     title="Sponsored-post penalty by tier (95% intervals)",
 )

@@ -87,8 +87,13 @@ def test_micro_beats_nano_on_absolute_engagement(equal_rates):
 def test_goldilocks_inverted_u_in_micro_supported_and_monotone_contradicted():
     # rate falls steeply and bends: absolute engagement peaks around 30k followers
     posts, truth = simulate_posts(
-        400, followers=(1e3, 1e6), elasticity=-0.6, quadratic=-0.25, ref_followers=3e4,
-        sd_influencer=0.3, seed=8,
+        400,
+        followers=(1e3, 1e6),
+        elasticity=-0.6,
+        quadratic=-0.25,
+        ref_followers=3e4,
+        sd_influencer=0.3,
+        seed=8,
     )
     assert 1e4 <= truth["engagement_turning_followers"] < 1e5
     led = ledger(posts, ["C07"], scheme="highsocial-2024")
@@ -171,7 +176,9 @@ def test_ledger_rows_have_every_column_and_json_is_clean(equal_rates):
     assert list(led.columns) == claims.LEDGER_COLUMNS
     assert set(led["verdict"]) <= set(claims.VERDICTS)
     recs = json.loads(led.to_records_json())
-    assert len(recs) == 16 and {"claim_id", "verdict", "estimate", "ci_low", "ci_high"} <= set(recs[0])
+    assert len(recs) == 16 and {"claim_id", "verdict", "estimate", "ci_low", "ci_high"} <= set(
+        recs[0]
+    )
     assert led.loc[led["claim_id"] == "C16", "verdict"].item() == "not-testable"
 
 
@@ -183,7 +190,9 @@ def test_ledger_is_deterministic(equal_rates):
 
 def test_unknown_claim_id():
     with pytest.raises(KeyError, match="C99"):
-        claims.run_ledger(pd.DataFrame({"account_id": ["a"], "followers": [1.0], "likes": [1.0]}), claims=["C99"])
+        claims.run_ledger(
+            pd.DataFrame({"account_id": ["a"], "followers": [1.0], "likes": [1.0]}), claims=["C99"]
+        )
 
 
 def test_benchmark_ledger():

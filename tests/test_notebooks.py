@@ -33,7 +33,9 @@ def test_text_mirror_in_sync(name):
     py = jupytext.read(NOTEBOOK_DIR / f"{name}.py")
     a = [(c.cell_type, c.source.strip()) for c in nb.cells]
     b = [(c.cell_type, c.source.strip()) for c in py.cells]
-    assert a == b, f"{name}.ipynb and {name}.py differ: run `python -m influtiers.studies {name[:2]}`"
+    assert a == b, (
+        f"{name}.ipynb and {name}.py differ: run `python -m influtiers.studies {name[:2]}`"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -55,9 +57,9 @@ def test_notebook_hygiene(name):
     # thin: no function or class definitions, every number from influtiers
     for c in code:
         for node in ast.walk(ast.parse(c.source)):
-            assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda | ast.AsyncFunctionDef), (
-                f"{name}: definitions belong in influtiers/, not in notebooks"
-            )
+            assert not isinstance(
+                node, ast.FunctionDef | ast.ClassDef | ast.Lambda | ast.AsyncFunctionDef
+            ), f"{name}: definitions belong in influtiers/, not in notebooks"
     # executed outputs committed, no execution timestamps
     for c in code:
         assert c.execution_count is not None, f"{name}: a cell was not executed"
@@ -81,7 +83,12 @@ def test_rerun_on_a_second_dataset(name, export_dataset, tmp_path):
     out = execute(
         name,
         tmp_path / f"{name}.ipynb",
-        {"data": str(csv), "mapping": str(mapping), "output_dir": str(tmp_path / "figures"), "seed": 3},
+        {
+            "data": str(csv),
+            "mapping": str(mapping),
+            "output_dir": str(tmp_path / "figures"),
+            "seed": 3,
+        },
     )
     nb = nbformat.read(out, as_version=4)
     errors = [o for c in _code_cells(nb) for o in c.get("outputs", []) if o.output_type == "error"]

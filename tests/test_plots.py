@@ -306,7 +306,7 @@ def test_save_figure_is_deterministic(tmp_path):
 
 
 def test_save_figure_csv_float_format(tmp_path):
-    fig, _ = _figure()
+    fig = plt.figure(figsize=(1, 1))
     data = pd.DataFrame({"x": [0.1 + 0.2, 1 / 3]})
     plots.save_figure(fig, "f", data, tmp_path)
     assert (tmp_path / "f.csv").read_text().splitlines() == ["x", "0.3", "0.3333333333"]

@@ -20,8 +20,17 @@ def run_dir(tmp_path_factory, export_dataset):
 
 def test_run_directory_is_complete(run_dir):
     res, out = run_dir
-    for name in ("manifest.json", "validation.json", "validation.txt", "claims.csv", "claims.md",
-                 "claims.json", "studies.json", "report.html", "notebooks/03_engagement_parity.ipynb"):
+    for name in (
+        "manifest.json",
+        "validation.json",
+        "validation.txt",
+        "claims.csv",
+        "claims.md",
+        "claims.json",
+        "studies.json",
+        "report.html",
+        "notebooks/03_engagement_parity.ipynb",
+    ):
         assert (out / name).exists(), name
     assert [s["status"] for s in res.studies] == ["ok"]
     studies = json.loads((out / "studies.json").read_text())
@@ -36,7 +45,9 @@ def test_manifest_hashes_every_output(run_dir):
     assert man["data"]["sha256"] and man["influtiers_version"] and man["git_commit"]
     assert man["parameters"]["seed"] == 5
     assert "total" in man["timings"]
-    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {
+        "manifest.json"
+    }
     assert files == set(man["files"])
     for rel, meta in man["files"].items():
         assert sha256_file(out / rel) == meta["sha256"], rel
@@ -52,7 +63,9 @@ def test_validation_report_balances(run_dir):
 def test_two_runs_give_identical_ledger_and_figure_data(run_dir, export_dataset, tmp_path):
     _, first = run_dir
     csv, mapping = export_dataset
-    reproduce(csv, mapping=mapping, out=tmp_path, only=["03"], progress=False, seed=5, build_html=False)
+    reproduce(
+        csv, mapping=mapping, out=tmp_path, only=["03"], progress=False, seed=5, build_html=False
+    )
     assert (tmp_path / "claims.csv").read_bytes() == (first / "claims.csv").read_bytes()
     figs = sorted(p.name for p in (first / "figures").glob("*.csv"))
     assert figs
@@ -60,16 +73,43 @@ def test_two_runs_give_identical_ledger_and_figure_data(run_dir, export_dataset,
         assert (tmp_path / "figures" / f).read_bytes() == (first / "figures" / f).read_bytes(), f
 
 
-def test_study_without_needed_columns_is_not_testable_and_run_goes_on(tmp_path, capsys, make_export):
+def test_study_without_needed_columns_is_not_testable_and_run_goes_on(
+    tmp_path, capsys, make_export
+):
     csv, mapping = make_export(tmp_path, n_influencers=120, drop=("cost", "currency"))
-    code = main(["reproduce", "--data", str(csv), "--mapping", str(mapping), "--out",
-                 str(tmp_path / "out"), "--only", "06", "--no-progress"])
+    code = main(
+        [
+            "reproduce",
+            "--data",
+            str(csv),
+            "--mapping",
+            str(mapping),
+            "--out",
+            str(tmp_path / "out"),
+            "--only",
+            "06",
+            "--no-progress",
+        ]
+    )
     assert code == 0
     studies = json.loads((tmp_path / "out" / "studies.json").read_text())
     assert studies[0]["status"] == "not-testable" and "cost" in studies[0]["reason"]
     assert "not testable on this data" in (tmp_path / "out" / "report.html").read_text()
-    code = main(["reproduce", "--data", str(csv), "--mapping", str(mapping), "--out",
-                 str(tmp_path / "out2"), "--only", "06", "--no-progress", "--strict"])
+    code = main(
+        [
+            "reproduce",
+            "--data",
+            str(csv),
+            "--mapping",
+            str(mapping),
+            "--out",
+            str(tmp_path / "out2"),
+            "--only",
+            "06",
+            "--no-progress",
+            "--strict",
+        ]
+    )
     assert code == 1
 
 

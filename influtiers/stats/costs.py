@@ -40,7 +40,9 @@ def median_ci(
         if interval == "bca":
             lo, hi = bca_interval(est, reps, jackknife_stat(x, "median"), confidence)
         else:
-            lo, hi = (float(v) for v in np.quantile(reps, [(1 - confidence) / 2, (1 + confidence) / 2]))
+            lo, hi = (
+                float(v) for v in np.quantile(reps, [(1 - confidence) / 2, (1 + confidence) / 2])
+            )
         return StatResult(
             test="median",
             estimate=est,

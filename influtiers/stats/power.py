@@ -165,7 +165,9 @@ def simulate_ab_power(
     )
 
 
-def between_influencer_sd(table, tier="micro", *, value: str = "rate_mean", group: str = "tier") -> float:
+def between_influencer_sd(
+    table, tier="micro", *, value: str = "rate_mean", group: str = "tier"
+) -> float:
     """SD of log influencer rates within ``tier`` (the spread a test across influencers
     must overcome); NaN with fewer than 2 positive rates."""
     v = table.loc[(table[group].astype("string") == str(tier)).to_numpy(), value]

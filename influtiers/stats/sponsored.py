@@ -22,7 +22,9 @@ def within_influencer_ratios(table: pd.DataFrame, value: str = "rate_median") ->
     ``table`` is an influencer table grouped ``by=("sponsored",)``.
     """
     if "sponsored" not in table:
-        raise KeyError("the influencer table needs a 'sponsored' column (aggregate by=('sponsored',))")
+        raise KeyError(
+            "the influencer table needs a 'sponsored' column (aggregate by=('sponsored',))"
+        )
     t = table.dropna(subset=["sponsored"])
     keys = ["platform", "account_id"]
     org = t[~t["sponsored"].astype(bool)].set_index(keys)
@@ -50,13 +52,23 @@ def sponsored_penalty_by_tier(
     rows = []
     for tier, g in r.groupby("tier", observed=True, sort=True):
         n = len(g)
-        row = {"tier": str(tier), "n_influencers": n, "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+        row = {
+            "tier": str(tier),
+            "n_influencers": n,
+            "estimate": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+        }
         if n >= 2:
             d = DescrStatsW(g["log_ratio"].to_numpy())
             row["estimate"] = float(np.exp(d.mean))
             if n >= min_n:
                 lo, hi = d.tconfint_mean(alpha=1 - confidence)
-                row.update(ci_low=float(np.exp(lo)), ci_high=float(np.exp(hi)), p_value=float(d.ttest_mean(0)[1]))
+                row.update(
+                    ci_low=float(np.exp(lo)),
+                    ci_high=float(np.exp(hi)),
+                    p_value=float(d.ttest_mean(0)[1]),
+                )
         rows.append(row)
     return pd.DataFrame(rows)
 
