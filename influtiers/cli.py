@@ -118,11 +118,43 @@ def _cfg_validate(p):
     _add_data_args(p)
     p.add_argument("--quarantine", help="write quarantined rows with reasons to this CSV/Parquet")
     p.add_argument("--strict", action="store_true", help="fail (exit 2) if any row is quarantined")
+    p.add_argument(
+        "--engine",
+        choices=("pandas", "duckdb"),
+        default="pandas",
+        help="duckdb: validate canonical Parquet/CSV files (paths or a glob) out of core, "
+        "without loading them into memory; the quarantine is written as Parquet",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _run_validate_engine(args) -> int:
+    from .scale import validate_files
+
+    if args.accounts or args.mapping or args.adapter:
+        raise UsageError(
+            "--engine duckdb takes canonical files only (no --accounts/--mapping/--adapter)"
+        )
+    rep = validate_files(args.data, quarantine_path=args.quarantine)
+    if args.format == "json":
+        print(json.dumps(rep, indent=2, default=str))
+    else:
+        print(f"source: {args.data} (validated in DuckDB)")
+        print(
+            f"rows in: {rep['rows_in']}   accepted: {rep['accepted']}   quarantined: {rep['quarantined']}"
+        )
+        for code, n in rep["reasons"].items():
+            print(f"  {code}: {n}")
+    if args.strict and rep["quarantined"]:
+        return 2
+    return 0 if rep["accepted"] > 0 else 2
 
 
 def _run_validate(args) -> int:
     from .io import load_posts
+
+    if args.engine == "duckdb":
+        return _run_validate_engine(args)
 
     res = load_posts(
         args.data,

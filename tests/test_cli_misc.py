@@ -161,3 +161,27 @@ def test_module_entry_point_passes_exit_code():
     )
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and "no-such-scheme" in r.stderr
+
+
+def test_validate_with_duckdb_engine(tmp_path, capsys):
+    import pandas as pd
+
+    f = tmp_path / "p.parquet"
+    pd.DataFrame(
+        {
+            "account_id": ["a", "a", "b", None],
+            "post_id": ["1", "1", "2", "3"],
+            "followers": [10.0, 10.0, 0.0, 5.0],
+            "likes": [1.0, 1.0, 2.0, 3.0],
+        }
+    ).to_parquet(f)
+    q = tmp_path / "q.parquet"
+    assert (
+        main(["validate", str(f), "--engine", "duckdb", "--format", "json", "--quarantine", str(q)])
+        == 0
+    )
+    rep = json.loads(capsys.readouterr().out)
+    assert (rep["rows_in"], rep["accepted"], rep["quarantined"]) == (4, 1, 3)
+    assert rep["reasons"] == {"duplicate_post": 1, "missing_account_id": 1, "zero_followers": 1}
+    assert len(pd.read_parquet(q)) == 3
+    assert main(["validate", str(f), "--engine", "duckdb", "--mapping", "m.yaml"]) == 2
