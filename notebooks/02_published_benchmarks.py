@@ -53,6 +53,7 @@ s = StudySession(
     accounts=accounts,
     mapping=mapping,
 )
+print(s.describe_data())
 er = datasets.load_benchmarks("engagement_rates")
 print(
     f"{len(er)} published engagement-rate figures from {er['source'].nunique()} sources; "

@@ -67,7 +67,7 @@ print(power.round(3).to_string(index=False))
 
 # %%
 fig, d = plots.line(
-    power.assign(lift=power["true_lift"].map(lambda x: f"true lift {x:g}x")),
+    power.assign(lift="true lift " + power["true_lift"].astype(str) + "x"),
     "n_influencers",
     "power",
     hue="lift",
