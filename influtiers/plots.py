@@ -127,6 +127,34 @@ def _log_axis(ax, axis="x", unit="followers"):
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
+def _quartiles(grouped) -> pd.DataFrame:
+    """n, median and quartiles per group (the numbers behind box and binned plots)."""
+    return grouped.agg(
+        n="count",
+        median="median",
+        q25=lambda s: s.quantile(0.25),
+        q75=lambda s: s.quantile(0.75),
+    )
+
+
+def placeholder(title: str, note: str = "not testable on these data"):
+    """An empty figure that says why there is nothing to draw (too few influencers,
+    a missing column): studies keep running and still save a figure."""
+    fig, ax = plt.subplots(figsize=(7.5, 2.5))
+    ax.axis("off")
+    ax.text(0.5, 0.6, title, ha="center", va="center", fontsize=12, weight="bold")
+    ax.text(0.5, 0.35, note, ha="center", va="center", fontsize=10, color="0.35")
+    return fig, pd.DataFrame({"note": [note]})
+
+
+def _nothing(d: pd.DataFrame, col: str | None = None) -> bool:
+    if d is None or len(d) == 0:
+        return True
+    return col is not None and (
+        col not in d or pd.to_numeric(d[col], errors="coerce").notna().sum() == 0
+    )
+
+
 def _log_percent_axis(ax) -> None:
     """Log y axis for values in percent, with plain tick labels (0.5%, 1%, 2%, ...)."""
     ax.set_yscale("log")
@@ -161,6 +189,8 @@ def forest(
     (e.g. ``{"claimed +60%": 1.6, "parity": 1.0}``) and a shaded band (e.g. an
     equivalence margin)."""
     d = df.reset_index(drop=True)
+    if _nothing(d, estimate):
+        return placeholder(title or "forest plot")
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.6))
     y = np.arange(len(d))[::-1]
     colours = [
@@ -237,6 +267,8 @@ def tier_distribution(
     """Influencer-level values by tier (box + points; one point per influencer)."""
     d = table[["tier", value]].dropna()
     d = d[d[value] > 0] if log else d
+    if _nothing(d):
+        return placeholder(title or ylabel)
     # empty tiers (e.g. "below", "above") are not drawn: the hue palette covers drawn tiers only
     d = d.assign(tier=d["tier"].cat.remove_unused_categories())
     order = [t for t in d["tier"].cat.categories if (d["tier"] == t).any()]
@@ -266,18 +298,9 @@ def tier_distribution(
     if title:
         ax.set_title(title)
     fig.tight_layout()
-    summary = (
-        d.groupby("tier", observed=True)[value]
-        .agg(
-            n="count",
-            median="median",
-            q25=lambda s: s.quantile(0.25),
-            q75=lambda s: s.quantile(0.75),
-        )
-        .reset_index()
+    return fig, _quartiles(d.groupby("tier", observed=True)[value]).reset_index().astype(
+        {"tier": str}
     )
-    summary["tier"] = summary["tier"].astype(str)
-    return fig, summary
 
 
 def binned_curve(
@@ -294,20 +317,13 @@ def binned_curve(
     optional fitted curves (``{label: DataFrame(followers, fitted)}``)."""
     d = table[["followers", value]].dropna()
     d = d[(d[value] > 0) & (d["followers"] > 0)]
+    if _nothing(d):
+        return placeholder(title or ylabel)
     lf = np.log10(d["followers"])
     edges = np.arange(np.floor(lf.min() * bins_per_decade), np.ceil(lf.max() * bins_per_decade) + 1)
     edges = edges / bins_per_decade
     b = pd.cut(lf, edges, include_lowest=True)
-    binned = (
-        d.groupby(b, observed=True)[value]
-        .agg(
-            n="count",
-            median="median",
-            q25=lambda s: s.quantile(0.25),
-            q75=lambda s: s.quantile(0.75),
-        )
-        .reset_index(drop=True)
-    )
+    binned = _quartiles(d.groupby(b, observed=True)[value]).reset_index(drop=True)
     mids = [
         10 ** ((iv.left + iv.right) / 2) for iv in b.cat.categories[b.value_counts(sort=False) > 0]
     ]
@@ -352,6 +368,8 @@ def line(
     logx: bool = False,
 ):
     """A simple line chart (power curves, market size, specification curves)."""
+    if _nothing(df, y):
+        return placeholder(title or ylabel)
     fig, ax = plt.subplots()
     sns.lineplot(data=df, x=x, y=y, hue=hue, marker=marker, ax=ax, errorbar=None)
     if hline is not None:
@@ -380,6 +398,8 @@ def bars(
     err: tuple[str, str] | None = None,
 ):
     """Bar chart with optional error bars from columns ``err=(low, high)``."""
+    if _nothing(df, y):
+        return placeholder(title or ylabel)
     fig, ax = plt.subplots()
     sns.barplot(data=df, x=x, y=y, hue=hue, ax=ax, errorbar=None)
     if err is not None and hue is None:
@@ -416,6 +436,8 @@ def histogram(
     bins: int = 50,
 ):
     """Overlaid histograms (e.g. simulated campaign totals)."""
+    if _nothing(df, x):
+        return placeholder(title or xlabel)
     fig, ax = plt.subplots()
     sns.histplot(
         data=df,
@@ -529,7 +551,9 @@ def claims_overview(frame: pd.DataFrame, *, title: str = "Every claim against wh
 def specification_curve(curve: pd.DataFrame, *, claimed: float | None = None, title: str = ""):
     """Specification curve: sorted estimates with 95% intervals (top) and the analytic
     choices behind each (bottom)."""
-    ok = curve[curve["status"] == "ok"].reset_index(drop=True)
+    ok = curve[curve["status"] == "ok"].reset_index(drop=True) if len(curve) else curve
+    if _nothing(ok, "estimate"):
+        return placeholder(title or "specification curve")
     x = np.arange(len(ok))
     fig, (ax, ax2) = plt.subplots(
         2, 1, figsize=(9, 7), sharex=True, gridspec_kw={"height_ratios": [2, 2.2]}
@@ -576,6 +600,8 @@ def price_by_tier(costs: pd.DataFrame, published: pd.DataFrame | None = None, *,
     """Per-influencer price per post by tier (log scale) with published price ranges
     (e.g. Shopify 2023, Instagram) as shaded bands by follower range."""
     d = costs[["followers", "tier", "cost_per_post"]].dropna()
+    if _nothing(d):
+        return placeholder(title or "price per post")
     fig, ax = plt.subplots()
     tiers_present = [t for t in d["tier"].cat.categories if (d["tier"] == t).any()]
     pal = tier_colours(tiers_present)
@@ -603,15 +629,6 @@ def price_by_tier(costs: pd.DataFrame, published: pd.DataFrame | None = None, *,
     ax.legend(fontsize=7, ncol=2)
     ax.set_title(title or "Price per post against followers")
     fig.tight_layout()
-    summary = (
-        d.groupby("tier", observed=True)["cost_per_post"]
-        .agg(
-            n="count",
-            median="median",
-            q25=lambda s: s.quantile(0.25),
-            q75=lambda s: s.quantile(0.75),
-        )
-        .reset_index()
+    return fig, _quartiles(d.groupby("tier", observed=True)["cost_per_post"]).reset_index().astype(
+        {"tier": str}
     )
-    summary["tier"] = summary["tier"].astype(str)
-    return fig, summary

@@ -165,7 +165,8 @@ def reproduce(
             entry["notebook"] = None
         else:
             try:
-                execute(study, out / entry["notebook"], params, progress=False)
+                # cell-by-cell progress inside each notebook when they run one at a time
+                execute(study, out / entry["notebook"], params, progress=progress and jobs == 1)
             except Exception as e:  # a failing study is reported, the run goes on
                 entry.update(status="failed", reason=_short_error(e))
         entry["seconds"] = round(time.perf_counter() - t, 2)

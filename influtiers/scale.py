@@ -38,28 +38,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .aggregate import _expand, _file_kind
+from .io import _MISSING_TOKENS
 from .schema import ENGAGEMENT_ANY, NUMERIC_COLUMNS, POST_COLUMNS, REASONS
 
 __all__ = ["validate_files", "validation_sql"]
 
-#: Text that means "missing" in an id column (as :mod:`influtiers.io` reads it).
-MISSING_TOKENS = (
-    "",
-    "n/a",
-    "na",
-    "--",
-    "—",
-    "–",
-    "#valor!",
-    "#value!",
-    "#n/a",
-    "#div/0!",
-    "null",
-    "none",
-    "nan",
-    "nat",
-    "<na>",
-)
+#: Text that means "missing" in an id column: the same tokens :mod:`influtiers.io` reads.
+MISSING_TOKENS = tuple(sorted(_MISSING_TOKENS))
 HIDDEN_SENTINEL_COLUMNS = ("likes", "comments", "views")
 DUPLICATE_KEYS = ("platform", "account_id", "post_id")
 ORDER = (

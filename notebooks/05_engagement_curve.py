@@ -61,7 +61,7 @@ print(s.describe_data())
 el = stats.elasticity(s.posts, insufficient="return")
 print(el.summary())
 table = s.table("C05")
-trend = stats.tier_trend(table, value="rate_median")
+trend = stats.tier_trend(table, value="rate_median", insufficient="return")
 print(trend.summary())
 
 # %%

@@ -86,7 +86,7 @@ plt.show()
 
 # %%
 budget = claims.portfolio_budget(table)
-risk = stats.portfolio_risk(table, budget, n_macro=1, seed=seed, n_sims=5000)
+risk = stats.portfolio_risk(table, budget, n_macro=1, seed=seed, n_sims=5000, insufficient="return")
 print(risk.summary())
 
 # %%

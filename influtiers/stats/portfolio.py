@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ._data import definition_label
-from .results import _jsonable, check_sizes
+from .results import InsufficientData, _jsonable, check_sizes
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _CHUNK = 4_000_000
@@ -58,6 +58,8 @@ class PortfolioResult:
 
     def totals_frame(self) -> pd.DataFrame:
         """The simulated campaign totals, one row per simulation and strategy."""
+        if not self.totals:
+            return pd.DataFrame({"strategy": [], "total_engagement": []})
         return pd.concat(
             [pd.DataFrame({"strategy": k, "total_engagement": v}) for k, v in self.totals.items()],
             ignore_index=True,
@@ -80,6 +82,8 @@ class PortfolioResult:
         return est, float(lo), float(hi)
 
     def summary(self) -> str:
+        if self.table.empty:
+            return f"portfolio_risk: not testable ({'; '.join(self.flags)})."
         rows = []
         for _, r in self.table.iterrows():
             rows.append(
@@ -159,6 +163,7 @@ def portfolio_risk(
     group: str = "tier",
     n_sims: int = 10_000,
     seed=0,
+    insufficient: str = "raise",
 ) -> PortfolioResult:
     """Risk of total engagement for ``budget`` spent on macro vs micro influencers.
 
@@ -217,7 +222,21 @@ def portfolio_risk(
         if fixed is None and price.min() > budget:
             flags.append(f"no {tier} influencer is affordable within the budget")
         strategies.append((tier, fixed, price, draw))
-    check_sizes(sizes)
+    try:
+        check_sizes(sizes)
+    except InsufficientData as e:
+        if insufficient != "return":
+            raise
+        return PortfolioResult(
+            budget=float(budget),
+            target=float("nan"),
+            table=pd.DataFrame(columns=["strategy", "tier", "mean", "sd", "cv", "p_below_target"]),
+            n_sims=0,
+            seed=seed,
+            method="not run",
+            flags=(f"not-testable: {e.detail}",),
+            n_influencers=sizes,
+        )
     out = []
     for tier, fixed, price, draw in strategies:
         tot, cnt, spend = _simulate(price, draw, budget, fixed, n_sims, rng)

@@ -190,6 +190,23 @@ def power_table(
     import pandas as pd
 
     rows = []
+    if not (isinstance(sd_log, int | float) and math.isfinite(sd_log) and sd_log > 0):
+        nan = float("nan")
+        return pd.DataFrame(
+            [
+                {
+                    "design": d,
+                    "true_lift": lift,
+                    "n_influencers": n,
+                    "power": nan,
+                    "mc_se": nan,
+                    "mdl_80": nan,
+                }
+                for d in designs
+                for lift in lifts
+                for n in n_influencers
+            ]
+        )
     for design in designs:
         for lift in lifts:
             for n in n_influencers:

@@ -514,6 +514,8 @@ def fitted_curve(result: StatResult, followers, *, rate: bool = False, n: int = 
     """
     f = pd.to_numeric(pd.Series(followers), errors="coerce")
     f = f[f > 0]
+    if len(f) == 0 or result.verdict == "not-testable":
+        return pd.DataFrame({"followers": [], "fitted": []}, dtype=float)
     grid = np.geomspace(f.min(), f.max(), n)
     x = np.log(grid)
     b0 = result.details.get("intercept", np.nan)

@@ -70,7 +70,8 @@ def sponsored_penalty_by_tier(
                     p_value=float(d.ttest_mean(0)[1]),
                 )
         rows.append(row)
-    return pd.DataFrame(rows)
+    cols = ["tier", "n_influencers", "estimate", "ci_low", "ci_high", "p_value"]
+    return pd.DataFrame(rows).reindex(columns=cols)
 
 
 def sponsored_penalty(
