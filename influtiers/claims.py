@@ -244,7 +244,7 @@ def _not_testable_from(exc: Exception) -> ClaimResult:
     return ClaimResult("not-testable", reason=f"{code}: {detail}" if detail else str(code))
 
 
-def _need_tiers(t: pd.DataFrame, tiers: Sequence[str], scheme) -> None:
+def _need_tiers(tiers: Sequence[str], scheme) -> None:
     missing = [g for g in tiers if g not in scheme.tier_names]
     if missing:
         raise NotTestable(f"scheme {scheme.name} has no tier(s) {', '.join(missing)}")
@@ -287,7 +287,7 @@ def _eval_c01(ctx: Context, claim: Claim) -> ClaimResult:
 
 def _eval_c02(ctx: Context, claim: Claim) -> ClaimResult:
     scheme = ctx.scheme_for(claim)
-    _need_tiers(None, ("micro", "macro"), scheme)
+    _need_tiers(("micro", "macro"), scheme)
     t = ctx.table(claim, sponsored=True)
     res = stats.equivalence_test(
         t, "micro", "macro", value="rate_median", margin=ctx.margin, alpha=ctx.alpha
@@ -311,9 +311,9 @@ def _eval_c02(ctx: Context, claim: Claim) -> ClaimResult:
 
 def _eval_c03(ctx: Context, claim: Claim) -> ClaimResult:
     scheme = ctx.scheme_for(claim)
-    _need_tiers(None, ("micro", "macro"), scheme)
+    _need_tiers(("micro", "macro"), scheme)
     t = ctx.table(claim, sponsored=True)
-    parts, results = {}, {}
+    parts, results, skipped = {}, {}, []
     for value in ("likes_per_post", "comments_per_post", "reach_per_post"):
         if t[value].notna().sum() == 0:
             continue
@@ -328,11 +328,12 @@ def _eval_c03(ctx: Context, claim: Claim) -> ClaimResult:
             insufficient="return",
         )
         if r.verdict == "not-testable":
+            skipped.append(f"{value}: {r.details.get('reason_detail', 'not testable')}")
             continue
         results[value] = r
         parts[value] = r.verdict
     if not results:
-        raise NotTestable("no likes, comments or reach per post")
+        raise NotTestable("; ".join(skipped) or "no likes, comments or reach per post")
     verdicts = set(parts.values())
     if verdicts == {"supported"}:
         v = "supported"
@@ -355,17 +356,19 @@ def _eval_c03(ctx: Context, claim: Claim) -> ClaimResult:
     )
 
 
-def _lift_verdict(v: str) -> str:
-    return {
-        "consistent": "supported",
-        "contradicted-lower": "contradicted",
-        "contradicted-higher": "contradicted",
-    }.get(v, "inconclusive")
+def _lift_verdict(v: str, res) -> str:
+    """A claimed lift is *supported* only when the interval contains it and excludes parity:
+    an interval wide enough to hold both 1 and the claim decides nothing."""
+    if v == "consistent":
+        return "inconclusive" if res.ci_low <= 1 <= res.ci_high else "supported"
+    if v in ("contradicted-lower", "contradicted-higher"):
+        return "contradicted"
+    return "inconclusive"
 
 
 def _eval_c04(ctx: Context, claim: Claim) -> ClaimResult:
     scheme = ctx.scheme_for(claim)
-    _need_tiers(None, ("micro", "macro"), scheme)
+    _need_tiers(("micro", "macro"), scheme)
     t = ctx.table(claim)
     res = stats.rate_ratio(
         t, "micro", "macro", method="bootstrap-mean", n_resamples=ctx.n_boot, seed=ctx.seed
@@ -373,7 +376,7 @@ def _eval_c04(ctx: Context, claim: Claim) -> ClaimResult:
     lv = stats.claimed_lift_verdict(res, 1.60)
     return _from_stats(
         res,
-        verdict=_lift_verdict(lv),
+        verdict=_lift_verdict(lv, res),
         estimand="ratio of tier means of influencer mean rates, micro / macro",
         claimed=1.60,
         n_influencers=_counts(t, ("micro", "macro")),
@@ -418,7 +421,7 @@ def _eval_c05(ctx: Context, claim: Claim) -> ClaimResult:
 
 def _eval_c06(ctx: Context, claim: Claim) -> ClaimResult:
     scheme = ctx.scheme_for(claim)
-    _need_tiers(None, ("micro", "nano"), scheme)
+    _need_tiers(("micro", "nano"), scheme)
     t = ctx.table(claim)
     res = stats.absolute_ratio(
         t,
@@ -493,7 +496,7 @@ def _sponsored_costs(ctx: Context, claim: Claim) -> pd.DataFrame:
 def _eval_c08(ctx: Context, claim: Claim) -> ClaimResult:
     t = _sponsored_costs(ctx, claim)
     scheme = ctx.scheme_for(claim)
-    _need_tiers(None, ("micro", "macro"), scheme)
+    _need_tiers(("micro", "macro"), scheme)
     macro = t.loc[t["tier"] == "macro", "cost_per_post"].dropna()
     micro = t.loc[t["tier"] == "micro", "cost_per_post"].dropna()
     r = stats.median_ci(macro, seed=ctx.seed, n_resamples=ctx.n_boot)
@@ -545,7 +548,7 @@ def _eval_c09(ctx: Context, claim: Claim) -> ClaimResult:
 def _eval_c10(ctx: Context, claim: Claim) -> ClaimResult:
     t = _sponsored_costs(ctx, claim)
     scheme = ctx.scheme_for(claim)
-    _need_tiers(None, ("micro", "macro"), scheme)
+    _need_tiers(("micro", "macro"), scheme)
     t = t.assign(
         cost_per_engagement=t["cost_per_post"]
         / t["engagement_mean"].where(t["engagement_mean"] > 0)
@@ -628,7 +631,7 @@ def _eval_c11(ctx: Context, claim: Claim) -> ClaimResult:
 
 def _eval_c12(ctx: Context, claim: Claim) -> ClaimResult:
     scheme = ctx.scheme_for(claim)
-    _need_tiers(None, ("micro",), scheme)
+    _need_tiers(("micro",), scheme)
     t = ctx.table(claim)
     micro = t.loc[(t["tier"] == "micro") & (t["rate_mean"] > 0), "rate_mean"]
     if len(micro) < 10:
@@ -669,7 +672,7 @@ def portfolio_budget(table: pd.DataFrame, tier: str = "macro") -> float:
 
 def _eval_c13(ctx: Context, claim: Claim) -> ClaimResult:
     scheme = ctx.scheme_for(claim)
-    _need_tiers(None, ("micro", "macro"), scheme)
+    _need_tiers(("micro", "macro"), scheme)
     t = ctx.table(claim)
     budget = portfolio_budget(t)
     res = stats.portfolio_risk(t, budget, n_macro=1, seed=ctx.seed, n_sims=5000)
@@ -695,7 +698,7 @@ def _eval_c14(ctx: Context, claim: Claim) -> ClaimResult:
     if "sponsored" not in ctx.columns or ctx.posts["sponsored"].notna().sum() == 0:
         raise NotTestable("no sponsorship flag in the data")
     scheme = ctx.scheme_for(claim)
-    _need_tiers(None, ("micro", "macro"), scheme)
+    _need_tiers(("micro", "macro"), scheme)
     t = ctx.table(claim, by=("sponsored",))
     res = stats.sponsored_penalty(t, "micro", "macro", value="rate_median")
     return _from_stats(
@@ -714,7 +717,7 @@ def _eval_c15(ctx: Context, claim: Claim) -> ClaimResult:
     from statsmodels.stats.proportion import multinomial_proportions_confint
 
     scheme = ctx.scheme_for(claim)
-    _need_tiers(None, ("nano",), scheme)
+    _need_tiers(("nano",), scheme)
     t = ctx.table(claim)
     counts = t["tier"].value_counts(sort=False)
     counts = counts[counts.index != "below"]
@@ -782,8 +785,9 @@ CLAIMS: dict[str, Claim] = {
         _claim(
             id="C02",
             title="Micro and macro engagement rates are about equal",
-            statement="Across 742 sponsored Instagram posts, micro (10k–100k) and macro (100k+) "
-            "engagement rates were about equal (2.75% vs 2.65%).",
+            statement="Across more than 700 sponsored Instagram posts from 16 brands, micro "
+            "(10k–100k) and macro (100k+) engagement rates were roughly equal (the study's "
+            "figures, quoted by MarketingProfs: 742 posts, 2.75% vs 2.65%).",
             articles=("002",),
             cites="Mediakix 2017 (742 sponsored Instagram posts, 16 brands)",
             metric="er_followers per influencer (median of its sponsored posts)",
@@ -826,7 +830,8 @@ CLAIMS: dict[str, Claim] = {
             scheme=None,
             test="stats.rate_ratio (cluster bootstrap)",
             decision_rule="supported if 1.60 lies inside the 95% CI of the micro/macro rate "
-            "ratio; contradicted if outside",
+            "ratio and the CI excludes 1; contradicted if 1.60 lies outside the CI; "
+            "inconclusive if the CI holds both 1 and 1.60",
             evaluate=_eval_c04,
         ),
         _claim(
@@ -1388,8 +1393,7 @@ def run_benchmark_ledger(margin: tuple[float, float] = (0.8, 1.25)) -> Ledger:
 def cost_table(table: pd.DataFrame) -> pd.DataFrame:
     """Influencers with priced posts, with price per post, CPM by followers
     (price / followers × 1,000) and cost per engagement (price / mean likes + comments)."""
-    t = table[table["cost_n"] > 0].copy()
-    t["cost_per_post"] = t["cost_sum"] / t["cost_n"]
+    t = _with_per_post(table[table["cost_n"] > 0].copy())
     t["cpm_followers"] = t["cost_per_post"] / t["followers"] * 1000
     t["cost_per_engagement"] = t["cost_per_post"] / t["engagement_mean"].where(
         t["engagement_mean"] > 0

@@ -291,11 +291,6 @@ def _data_hash(data, posts: pd.DataFrame) -> str:
 
 
 # ------------------------------------------------------------------ execution
-def notebook_parameters(**params) -> dict:
-    """Papermill parameters for a study run (only the ones given)."""
-    return {k: v for k, v in params.items() if v is not None}
-
-
 def execute(
     study: str | Study,
     output_path: str | Path,

@@ -216,3 +216,12 @@ def test_claims_cli_bad_scheme(capsys):
     assert main(["claims", "--data", "demo", "--scheme", "nope"]) == 2
     err = capsys.readouterr().err
     assert "nope" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_lift_inconclusive_when_interval_holds_both_parity_and_claim():
+    posts, _ = simulate_posts(
+        tiers={"micro": 15, "macro": 15}, tier_ratio={"micro": 1.3}, sd_influencer=1.0, seed=30
+    )
+    led = ledger(posts, ["C04"], scheme="highsocial-2024")
+    assert led.loc["C04", "ci_low"] <= 1 and led.loc["C04", "ci_high"] >= 1.6
+    assert led.loc["C04", "verdict"] == "inconclusive"

@@ -147,7 +147,7 @@ def _fenced_after(text: str, marker: str) -> list[str]:
     return lines[start + 1 : end]
 
 
-MAIN = 'python -m pip install -e ".[notebooks]" && influtiers reproduce'
+MAIN = 'python -m pip install -e ".[notebooks]" && python -m influtiers reproduce'
 TEST = (
     'python -m pip install -e ".[test]" && python -m ruff check . && '
     "python -m ruff format --check . && python -m pytest"
