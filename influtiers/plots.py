@@ -47,7 +47,6 @@ def set_style() -> None:
             "axes.titleweight": "bold",
             "svg.hashsalt": "influtiers",  # deterministic SVG ids
             "svg.fonttype": "none",
-            "text.parse_math": False,  # labels contain "$" (prices): no mathtext
         }
     )
 
@@ -127,6 +126,11 @@ def _log_axis(ax, axis="x", unit="followers"):
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
+def _safe(text) -> str:
+    """Text for matplotlib: a literal "$" (prices, "$16.4B") must not start math mode."""
+    return str(text).replace("$", r"\$")
+
+
 def _quartiles(grouped) -> pd.DataFrame:
     """n, median and quartiles per group (the numbers behind box and binned plots)."""
     return grouped.agg(
@@ -142,7 +146,7 @@ def placeholder(title: str, note: str = "not testable on these data"):
     a missing column): studies keep running and still save a figure."""
     fig, ax = plt.subplots(figsize=(7.5, 2.5))
     ax.axis("off")
-    ax.text(0.5, 0.6, title, ha="center", va="center", fontsize=12, weight="bold")
+    ax.text(0.5, 0.6, _safe(title), ha="center", va="center", fontsize=12, weight="bold")
     ax.text(0.5, 0.35, note, ha="center", va="center", fontsize=10, color="0.35")
     return fig, pd.DataFrame({"note": [note]})
 
@@ -206,15 +210,14 @@ def forest(
             ax.plot(r[estimate], yi, "o", color=c, ms=6)
     for i, (name, val) in enumerate((reference or {}).items()):
         ax.axvline(val, ls=["--", ":", "-."][i % 3], color="0.3", lw=1, label=name)
-    ax.set_yticks(y, d[label].astype(str))
+    ax.set_yticks(y, [_safe(v) for v in d[label].astype(str)])
+    ax.set_ylim(-0.7, len(d) - 0.3)
     if log:
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.set_xlabel(xlabel)
     if title:
-        ax.set_title(title)
-    if reference or band:
-        ax.legend(loc="best", fontsize=8, frameon=True)
+        ax.set_title(_safe(title))
     if colour_by and colour_by in d:
         handles = [
             matplotlib.lines.Line2D(
@@ -222,9 +225,17 @@ def forest(
             )
             for v in dict.fromkeys(d[colour_by].astype(str))
         ]
-        ax.add_artist(ax.legend(handles=handles, loc="lower right", fontsize=8, title=colour_by))
-        if reference or band:
-            ax.legend(loc="upper right", fontsize=8)
+        ax.add_artist(
+            ax.legend(
+                handles=handles,
+                loc="upper left",
+                bbox_to_anchor=(1.01, 1.0),
+                fontsize=8,
+                title=colour_by,
+            )
+        )
+    if reference or band:
+        ax.legend(loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8, frameon=True)
     fig.tight_layout()
     cols = [c for c in (label, estimate, low, high, colour_by) if c and c in d]
     return fig, d[cols].copy()
@@ -256,7 +267,7 @@ def scheme_cutpoints(schemes: Sequence, *, title: str = "Tier cut-points by sche
     _log_axis(ax)
     ax.set_xlim(10, top)
     ax.set_xlabel("followers (log scale; half-open intervals [lower, upper))")
-    ax.set_title(title)
+    ax.set_title(_safe(title))
     fig.tight_layout()
     return fig, data.drop(columns=["row"]).assign(row=data["row"])
 
@@ -296,7 +307,7 @@ def tier_distribution(
     counts = d["tier"].value_counts()
     ax.set_xticks(range(len(order)), [f"{t}\n(n={counts.get(t, 0)})" for t in order])
     if title:
-        ax.set_title(title)
+        ax.set_title(_safe(title))
     fig.tight_layout()
     return fig, _quartiles(d.groupby("tier", observed=True)[value]).reset_index().astype(
         {"tier": str}
@@ -349,7 +360,7 @@ def binned_curve(
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
     if title:
-        ax.set_title(title)
+        ax.set_title(_safe(title))
     fig.tight_layout()
     return fig, binned
 
@@ -379,7 +390,7 @@ def line(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
-        ax.set_title(title)
+        ax.set_title(_safe(title))
     fig.tight_layout()
     cols = [c for c in (x, hue, y) if c]
     return fig, df[cols].copy()
@@ -417,7 +428,7 @@ def bars(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
-        ax.set_title(title)
+        ax.set_title(_safe(title))
     fig.tight_layout()
     cols = [c for c in (x, hue, y, *(err or ())) if c]
     return fig, df[cols].copy()
@@ -455,7 +466,7 @@ def histogram(
     ax.set_xlabel(xlabel)
     ax.set_ylabel("density")
     if title:
-        ax.set_title(title)
+        ax.set_title(_safe(title))
     fig.tight_layout()
     qs = (
         df.groupby(hue)[x].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack().reset_index()
@@ -493,7 +504,7 @@ def benchmark_rates(
     _log_percent_axis(ax)
     ax.set_xlabel("followers (band midpoint, log scale)")
     ax.set_ylabel("published engagement rate (%; denominator per source)")
-    ax.set_title(title)
+    ax.set_title(_safe(title))
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
     fig.tight_layout()
     return fig, d[
@@ -577,7 +588,7 @@ def specification_curve(curve: pd.DataFrame, *, claimed: float | None = None, ti
     ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_ylabel("micro / macro ratio (95% CI)")
     ax.legend(fontsize=8)
-    ax.set_title(title or f"Specification curve ({len(ok)} specifications)")
+    ax.set_title(_safe(title or f"Specification curve ({len(ok)} specifications)"))
     dims = ["scheme", "definition", "aggregation"]
     labels, ypos = [], []
     y = 0
@@ -621,13 +632,13 @@ def price_by_tier(costs: pd.DataFrame, published: pd.DataFrame | None = None, *,
         ax.fill_between([], [], [], color="0.5", alpha=0.15, label="Shopify 2023 ranges")
     _log_axis(ax)
     ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"${v:,.0f}"))
-    ax.axhline(10_000, color="0.2", ls="--", lw=1, label="$10,000 (claim C08)")
-    ax.axhline(100, color="0.2", ls=":", lw=1, label="$100 (claim C08)")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: _safe(f"${v:,.0f}")))
+    ax.axhline(10_000, color="0.2", ls="--", lw=1, label=_safe("$10,000 (claim C08)"))
+    ax.axhline(100, color="0.2", ls=":", lw=1, label=_safe("$100 (claim C08)"))
     ax.set_xlabel("followers (log scale)")
     ax.set_ylabel("price per sponsored post (USD, influencer mean)")
     ax.legend(fontsize=7, ncol=2)
-    ax.set_title(title or "Price per post against followers")
+    ax.set_title(_safe(title or "Price per post against followers"))
     fig.tight_layout()
     return fig, _quartiles(d.groupby("tier", observed=True)["cost_per_post"]).reset_index().astype(
         {"tier": str}

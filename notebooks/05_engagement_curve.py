@@ -69,7 +69,12 @@ fig, d = plots.binned_curve(
     table,
     "rate_median",
     ylabel="influencer median engagement rate\n(likes + comments) / followers",
-    fits={"PPML fit (rate)": stats.fitted_curve(el, table["followers"], rate=True)},
+    fits={
+        "influencer-level OLS fit (C05)": stats.fitted_curve(
+            el, table["followers"], rate=True, model="ols"
+        ),
+        "post-level PPML fit": stats.fitted_curve(el, table["followers"], rate=True),
+    },
     title="Engagement rate against followers",
 )
 s.save(fig, d, "05_rate_curve")

@@ -174,6 +174,7 @@ def elasticity(
                 "rate_elasticity": b - 1,
                 "rate_elasticity_ci": [lo - 1, hi - 1],
                 "ols": {
+                    "intercept": float(ols.params[0]),
                     "slope": ob,
                     "ci": [ob - tq * ose, ob + tq * ose],
                     "se": ose,
@@ -502,10 +503,14 @@ def tier_trend(
     return handle_insufficient("tier_trend", insufficient, run)
 
 
-def fitted_curve(result: StatResult, followers, *, rate: bool = False, n: int = 60) -> pd.DataFrame:
+def fitted_curve(
+    result: StatResult, followers, *, rate: bool = False, model: str = "ppml", n: int = 60
+) -> pd.DataFrame:
     """The fitted mean engagement per post (or rate, ``rate=True``) of an
     :func:`elasticity` or :func:`inverted_u` result (PPML: exp of the linear predictor)
-    over a log-spaced follower grid spanning ``followers``.
+    over a log-spaced follower grid spanning ``followers``. ``model="ols"`` draws the
+    elasticity's influencer-level OLS fit instead (a geometric-mean curve: each
+    influencer weighs once).
 
     >>> from influtiers.stats.simulate import simulate_posts
     >>> posts, _ = simulate_posts(200, seed=3)
@@ -519,7 +524,10 @@ def fitted_curve(result: StatResult, followers, *, rate: bool = False, n: int = 
     grid = np.geomspace(f.min(), f.max(), n)
     x = np.log(grid)
     b0 = result.details.get("intercept", np.nan)
-    if result.test == "elasticity":
+    if result.test == "elasticity" and model == "ols":
+        ols = result.details["ols"]
+        lin = ols["intercept"] + ols["slope"] * x
+    elif result.test == "elasticity":
         lin = b0 + result.estimate * x
     elif result.test == "inverted_u":
         xc = x - result.details["center_log_followers"]
