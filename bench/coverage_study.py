@@ -1,6 +1,8 @@
 """Coverage of every lift interval (run by hand; writes bench/results/coverage.csv).
 
 True ratio 1.5 for every estimand (see tests/test_stats_lift.py for why).
+GLM intervals: ``wald-cr1-z`` (CR1 sandwich, normal quantiles; ``small_sample=False``)
+and ``wald-cv3-t`` (CV3 cluster jackknife, t(G - 1); the default).
 Usage: python bench/coverage_study.py [replicates] [influencers per tier] [posts each]
 """
 
@@ -37,8 +39,11 @@ def run(reps=2000, n=60, k=10, B=2000):
             }
         )
         for fam in ("poisson", "negbin"):
-            r = glm_rate_ratio(posts, "micro", "macro", family=fam, prepared=prepared)
-            hits.setdefault((f"glm-{fam}", "wald"), []).append(r.ci_low <= TRUE <= r.ci_high)
+            for small, iv in ((False, "wald-cr1-z"), (True, "wald-cv3-t")):
+                r = glm_rate_ratio(
+                    posts, "micro", "macro", family=fam, prepared=prepared, small_sample=small
+                )
+                hits.setdefault((f"glm-{fam}", iv), []).append(r.ci_low <= TRUE <= r.ci_high)
         fr = fast_rates(posts)
         tier = inf["tier"].to_numpy()
         for m, col, stat in (
@@ -47,7 +52,8 @@ def run(reps=2000, n=60, k=10, B=2000):
             ("median-ratio", "rate_median", "median"),
         ):
             v = fr[col].to_numpy()
-            for iv in ("percentile", "bca"):
+            ivs = ("percentile", "bca", "studentized") if stat == "mean" else ("percentile", "bca")
+            for iv in ivs:
                 b = bootstrap_ratio(
                     v[tier == "micro"],
                     v[tier == "macro"],

@@ -4,14 +4,21 @@ Methods (``method=``)
 ---------------------
 ``"glm-poisson"``       Poisson GLM on posts, ``engagement ~ 1 + [tier == a]`` with offset
                         ``log(exposure)``, cluster-robust (sandwich) SEs by influencer,
-                        Wald interval. Estimand: ratio of pooled rates
+                        Wald interval. Small-sample corrections (default): the CV3
+                        variance (leave-one-influencer-out jackknife, one-step, MacKinnon,
+                        Nielsen & Webb 2023) and a t reference with G - 1 degrees of
+                        freedom (G = influencers); ``small_sample=False`` in
+                        :func:`glm_rate_ratio` gives the plain CR1 sandwich with normal
+                        quantiles. Estimand: ratio of pooled rates
                         ``E[engagement] / E[exposure]`` of the two tiers.
 ``"glm-negbin"``        the same with a negative-binomial GLM whose ``alpha`` is the
                         Cameron-Trivedi moment estimate from the Poisson fit.
 ``"bootstrap-mean"``    ratio of tier means of influencer rates (``value``, default
                         ``rate_mean``), cluster bootstrap (influencers resampled within
-                        tier), ``interval="percentile"`` or ``"bca"``.
-``"bootstrap-median"``  ratio of tier medians of influencer rates (``value``), same bootstrap.
+                        tier), ``interval="auto"`` (default: ``"studentized"``, bootstrap-t
+                        on the log ratio with delta-method SEs), ``"percentile"`` or ``"bca"``.
+``"bootstrap-median"``  ratio of tier medians of influencer rates (``value``), same bootstrap
+                        (``"auto"`` = ``"percentile"`` for medians).
 ``"median-ratio"``      the benchmark-report statistic: ratio of tier medians of each
                         influencer's *median* post rate (``rate_median``), bootstrap interval.
 
@@ -26,7 +33,7 @@ Examples
 ...                               posts_per_influencer=10, seed=5)
 >>> r = rate_ratio(posts, "micro", "macro", method="glm-poisson")
 >>> round(r.estimate, 2), round(r.ci_low, 2), round(r.ci_high, 2)
-(1.28, 0.98, 1.68)
+(1.28, 0.97, 1.69)
 >>> claimed_lift_verdict(r, 6.7)   # e.g. "micro-influencers get 6.7x the engagement"
 'contradicted-lower'
 """
@@ -75,6 +82,25 @@ def _with_claim(r: StatResult, claimed, a, b) -> StatResult:
     )
 
 
+def _cv3_se(X, y, mu, alpha_nb, codes) -> float:
+    """CV3 cluster-jackknife SE of the slope of a log-link Poisson / NB2 GLM.
+
+    One-step leave-one-cluster-out estimates ``beta_(-g) = beta - (A - A_g)^-1 U_g``
+    (``U_g`` the cluster's score, ``A`` the expected information), then
+    ``V = (G - 1) / G * sum_g (beta_(-g) - beta)^2`` (CV3 of MacKinnon, Nielsen & Webb,
+    J. Econometrics 2023). Vectorised over clusters."""
+    den = 1.0 + alpha_nb * mu
+    r, w = (y - mu) / den, mu / den
+    G = int(codes.max()) + 1
+    U = np.column_stack([np.bincount(codes, X[:, j] * r, G) for j in range(2)])
+    A = np.empty((G, 2, 2))
+    for j in range(2):
+        for k in range(j, 2):
+            A[:, j, k] = A[:, k, j] = np.bincount(codes, w * X[:, j] * X[:, k], G)
+    d = np.linalg.solve(A.sum(axis=0)[None] - A, U[:, :, None])[:, 1, 0]
+    return float(math.sqrt((G - 1) / G * np.sum(d**2)))
+
+
 def glm_rate_ratio(
     posts: pd.DataFrame,
     a,
@@ -86,8 +112,13 @@ def glm_rate_ratio(
     group: str = "tier",
     confidence: float = 0.95,
     prepared: pd.DataFrame | None = None,
+    small_sample: bool = True,
 ) -> StatResult:
-    """GLM rate ratio of ``a`` over ``b`` on posts with cluster-robust SEs by influencer."""
+    """GLM rate ratio of ``a`` over ``b`` on posts with cluster-robust SEs by influencer.
+
+    ``small_sample=True`` (default): CV3 (cluster-jackknife) SE and t(G - 1) quantiles,
+    G the number of influencers; the CR1 sandwich SE of statsmodels is kept in
+    ``details["se_log_cr1"]``. ``small_sample=False``: CR1 SE with normal quantiles."""
     df = (
         prepared
         if prepared is not None
@@ -111,6 +142,7 @@ def glm_rate_ratio(
         cov_type="cluster", cov_kwds=ckw
     )
     details = {}
+    alpha_nb = 0.0
     if family == "poisson":
         fit = pois
         method = "Poisson GLM, offset log(exposure), cluster-robust SE by influencer, Wald CI"
@@ -127,8 +159,17 @@ def glm_rate_ratio(
         )
     else:
         raise ValueError("family must be 'poisson' or 'negbin'")
-    beta, se = float(fit.params[1]), float(fit.bse[1])
-    z = st.norm.ppf(0.5 + confidence / 2)
+    beta, se_cr1 = float(fit.params[1]), float(fit.bse[1])
+    n_clusters = int(codes.max()) + 1
+    if small_sample:
+        se = _cv3_se(X, y, np.asarray(fit.fittedvalues, float), alpha_nb, codes)
+        ref = st.t(n_clusters - 1)
+        method += f" (CV3 jackknife SE, t with {n_clusters - 1} df)"
+    else:
+        se, ref = se_cr1, st.norm
+        method += " (CR1 SE, normal quantiles)"
+    z = float(ref.ppf(0.5 + confidence / 2))
+    details.update(se_log_cr1=se_cr1, small_sample=small_sample, df=n_clusters - 1)
     n_posts = {str(a): int(is_a.sum()), str(b): int((1 - is_a).sum())}
     return StatResult(
         test="rate_ratio",
@@ -137,7 +178,7 @@ def glm_rate_ratio(
         ci_high=math.exp(beta + z * se),
         confidence=confidence,
         statistic={"z": beta / se, "log_ratio": beta, "se_log": se},
-        p_value=float(2 * st.norm.sf(abs(beta / se))),
+        p_value=float(2 * ref.sf(abs(beta / se))),
         n_influencers=sizes,
         n_posts=n_posts,
         definition=definition_label(posts, definition),
@@ -193,11 +234,11 @@ def _boot_result(
         n_posts=posts,
         definition=label,
         method=f"ratio of tier {stat}s of {value}, cluster bootstrap of influencers "
-        f"({n_resamples} resamples, {interval} interval)",
+        f"({n_resamples} resamples, {bt.interval} interval)",
         unit=unit,
         estimand=f"ratio of tier {stat}s of influencer {value}, {a} / {b}",
         flags=tuple(flags),
-        details={"interval": interval, "n_resamples": n_resamples, "seed": seed, "stat": stat},
+        details={"interval": bt.interval, "n_resamples": n_resamples, "seed": seed, "stat": stat},
     )
 
 
@@ -211,7 +252,7 @@ def rate_ratio(
     group: str = "tier",
     definition=None,
     scheme=None,
-    interval: str = "percentile",
+    interval: str = "auto",
     n_resamples: int = 2000,
     confidence: float = 0.95,
     claimed: float | None = None,
@@ -223,6 +264,9 @@ def rate_ratio(
     ``posts_or_table`` is a canonical posts table (needed for the GLM methods; for
     the bootstrap methods it is aggregated with :func:`influencer_table`) or an
     influencer table. ``claimed`` sets ``verdict`` via :func:`claimed_lift_verdict`.
+    ``interval`` (bootstrap methods): ``"auto"`` (default; ``"studentized"`` for the
+    ratio of means, ``"percentile"`` for medians), ``"percentile"``, ``"bca"``, or
+    ``"studentized"`` (``bootstrap-mean`` only).
 
     Worked example (the claim "micro gets 1.5x macro" on data where it is true):
 
@@ -292,7 +336,7 @@ def compare_lift_methods(
     claimed: float | None = None,
     definition=None,
     scheme=None,
-    interval: str = "percentile",
+    interval: str = "auto",
     n_resamples: int = 2000,
     confidence: float = 0.95,
     seed=0,
