@@ -1412,7 +1412,7 @@ def overview_frame(ledger: pd.DataFrame) -> pd.DataFrame:
     d["relative"] = (est / cl).where(ok)
     d["rel_low"] = (lo / cl).where(ok & (lo > 0))
     d["rel_high"] = (hi / cl).where(ok & (hi > 0))
-    d["label"] = d["claim_id"] + " " + d["title"].str.slice(0, 48)
+    d["label"] = d["claim_id"] + " " + d["title"].str.slice(0, 64)
     return d[
         [
             "claim_id",

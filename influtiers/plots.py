@@ -195,7 +195,8 @@ def forest(
     d = df.reset_index(drop=True)
     if _nothing(d, estimate):
         return placeholder(title or "forest plot")
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.6))
+    # constrained layout makes room for long labels and the legends outside the axes
+    fig, ax = plt.subplots(figsize=(9.5, 0.45 * len(d) + 1.8), layout="constrained")
     y = np.arange(len(d))[::-1]
     colours = [
         VERDICT_COLOURS.get(str(v), PALETTE[0]) if colour_by else PALETTE[0]
@@ -214,7 +215,12 @@ def forest(
     ax.set_ylim(-0.7, len(d) - 0.3)
     if log:
         ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+        lo, hi = ax.get_xlim()
+        fine = lo > 0 and np.log10(hi / lo) < 1.2
+        subs = (1.0, 1.25, 1.6, 2.0, 2.5, 3.2, 4.0, 5.0, 6.3, 8.0) if fine else (1.0, 2.0, 5.0)
+        ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=subs))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.3g}"))
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel(xlabel)
     if title:
         ax.set_title(_safe(title))
@@ -236,7 +242,6 @@ def forest(
         )
     if reference or band:
         ax.legend(loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8, frameon=True)
-    fig.tight_layout()
     cols = [c for c in (label, estimate, low, high, colour_by) if c and c in d]
     return fig, d[cols].copy()
 
