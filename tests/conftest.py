@@ -1,5 +1,6 @@
 """Shared fixtures: a second, small dataset in an export-like format (not the demo panel)."""
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -55,3 +56,32 @@ def export_dataset(tmp_path_factory):
 def make_export():
     """The :func:`write_export` factory, for tests that need a variant of the export."""
     return write_export
+
+
+class _HalfWriter:
+    """A file that writes half of what it is given, then fails (disk full, killed, ...)."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()
+        return False
+
+    def write(self, data):
+        self.f.write(data[: len(data) // 2])
+        self.f.flush()
+        raise OSError("no space left on device")
+
+
+@pytest.fixture
+def writes_fail_midway(monkeypatch):
+    """Make every :func:`influtiers.provenance.atomic_write` die halfway through writing."""
+    import influtiers.provenance as prov
+
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(prov.os, "fdopen", lambda *a, **k: _HalfWriter(real_fdopen(*a, **k)))
+    return monkeypatch

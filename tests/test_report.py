@@ -7,7 +7,6 @@ import functools
 import hashlib
 import io
 import json
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -360,27 +359,8 @@ def test_failed_rename_keeps_old_report(run, tmp_path, monkeypatch):
     assert not [p.name for p in run.iterdir() if p.name.startswith(".report.html")]
 
 
-def test_failure_midway_through_writing_keeps_old_report(run, tmp_path, monkeypatch):
+def test_failure_midway_through_writing_keeps_old_report(run, tmp_path, writes_fail_midway):
     (run / "report.html").write_text("OLD")
-    real_fdopen = os.fdopen
-
-    class HalfWriter:
-        def __init__(self, f):
-            self.f = f
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.f.close()
-            return False
-
-        def write(self, data):
-            self.f.write(data[: len(data) // 2])
-            self.f.flush()
-            raise OSError("no space left on device")
-
-    monkeypatch.setattr(provenance.os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k)))
     with pytest.raises(OSError, match="no space"):
         report.build_report(run, citation_path=tmp_path / "CITATION.cff")
     assert (run / "report.html").read_text() == "OLD"
