@@ -1,6 +1,6 @@
 """Where the claims come from: the five seed articles and the sentences that make each claim.
 
-``ARTICLES`` describes the five articles (``/work/shared/seeds/*.txt``: Thai 000,
+``ARTICLES`` describes the five articles (``../shared/seeds/*.txt`` beside the repository: Thai 000,
 001, 002; Korean 003; Japanese 004) and ``CLAIM_SOURCES`` maps each claim id
 (``C01`` .. ``C16``) to citations: the exact sentence(s) copied verbatim from the
 article (``original``), an English translation, and the study or source the
@@ -28,8 +28,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: Where the seed articles live in the project workspace (not bundled with the package).
-SEEDS_DIR = Path("/work/shared/seeds")
+#: Where the seed articles live in the project workspace: ``shared/seeds`` beside the
+#: repository (not bundled with the package; tests that read them skip when absent).
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 ARTICLES: dict[str, dict] = {
     "000": {
