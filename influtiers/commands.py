@@ -9,16 +9,21 @@ from .cli import register_command
 
 
 # ------------------------------------------------------------------ claims
-def _cfg_claims(p):
-    p.add_argument(
-        "--data", default="demo", help="posts data, a dataset directory, 'demo' or 'benchmarks'"
-    )
+def _add_data_options(p, data_help: str, scheme_for: str) -> None:
+    """The data, mapping, scheme and seed options shared by claims, run and reproduce."""
+    p.add_argument("--data", default="demo", help=data_help)
     p.add_argument("--accounts", help="accounts table joined on account_id")
     p.add_argument("--mapping", help="column mapping file")
     p.add_argument(
-        "--scheme", default=None, help="tier scheme for every claim (default: each claim's own)"
+        "--scheme",
+        default=None,
+        help=f"tier scheme for every {scheme_for} (default: each claim's own)",
     )
     p.add_argument("--seed", type=int, default=20261125)
+
+
+def _cfg_claims(p):
+    _add_data_options(p, "posts data, a dataset directory, 'demo' or 'benchmarks'", "claim")
     p.add_argument("--margin", type=float, nargs=2, default=(0.8, 1.25), metavar=("LOW", "HIGH"))
     p.add_argument("--only", help="comma-separated claim ids (e.g. C02,C04)")
     p.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table")
@@ -91,15 +96,7 @@ def _ledger_text(led) -> str:
 def _cfg_reproduce(p, single: bool = False):
     if single:
         p.add_argument("study", help="study number or name, e.g. 03")
-    p.add_argument(
-        "--data", default="demo", help="posts file, dataset directory, or bundled name (demo)"
-    )
-    p.add_argument("--accounts", help="accounts table joined on account_id")
-    p.add_argument("--mapping", help="column mapping file")
-    p.add_argument(
-        "--scheme", default=None, help="tier scheme for every study (default: each claim's own)"
-    )
-    p.add_argument("--seed", type=int, default=20261125)
+    _add_data_options(p, "posts file, dataset directory, or bundled name (demo)", "study")
     p.add_argument(
         "--out", default=None, help="output directory (default: reports/ in the repository)"
     )

@@ -570,14 +570,8 @@ def parse_dates(values) -> tuple[pd.Series, pd.Series]:
             failed[p] = b
     if texts:
         pos = np.fromiter(texts, int, len(texts))
-        ts = pd.Series(list(texts.values()))
-        parsed = pd.to_datetime(ts, utc=True, format="ISO8601", errors="coerce")
-        rest = parsed.isna().to_numpy()
-        if rest.any():
-            parsed[rest] = pd.to_datetime(ts[rest], utc=True, format="mixed", errors="coerce")
-        bad = parsed.isna().to_numpy()
-        parsed, oob = _to_ns(parsed, dtype)
-        for p, v, b in zip(pos, parsed, bad | oob, strict=True):
+        parsed, bad = _parse_text_dates(pd.Series(list(texts.values())), dtype)
+        for p, v, b in zip(pos, parsed, bad, strict=True):
             result[p] = v
             failed[p] = b
     res = pd.to_datetime(pd.Series(result, index=idx), utc=True)
@@ -598,6 +592,18 @@ def _to_ns(parsed: pd.Series, dtype: str) -> tuple[pd.Series, np.ndarray]:
     return parsed.astype(dtype), oob
 
 
+def _parse_text_dates(ts: pd.Series, dtype: str) -> tuple[pd.Series, np.ndarray]:
+    """Date strings to UTC (ISO 8601 first, then mixed formats); returns the parsed values
+    and a mask of the ones that failed or fall outside the nanosecond range."""
+    parsed = pd.to_datetime(ts, utc=True, format="ISO8601", errors="coerce")
+    rest = parsed.isna().to_numpy()
+    if rest.any():
+        parsed[rest] = pd.to_datetime(ts[rest], utc=True, format="mixed", errors="coerce")
+    bad = parsed.isna().to_numpy()
+    parsed, oob = _to_ns(parsed, dtype)
+    return parsed, bad | oob
+
+
 def _parse_date_strings(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series]:
     """Vectorised :func:`parse_dates` for a column of strings."""
     t = s.astype("string").str.strip()
@@ -613,15 +619,9 @@ def _parse_date_strings(s: pd.Series, dtype: str) -> tuple[pd.Series, pd.Series]
         failed[np.flatnonzero(is_epoch)[bad]] = True
     text = ~missing & ~is_epoch
     if text.any():
-        ts = t[text]
-        parsed = pd.to_datetime(ts, utc=True, format="ISO8601", errors="coerce")
-        rest = parsed.isna().to_numpy()
-        if rest.any():
-            parsed[rest] = pd.to_datetime(ts[rest], utc=True, format="mixed", errors="coerce")
-        bad = parsed.isna().to_numpy()
-        parsed, oob = _to_ns(parsed, dtype)
+        parsed, bad = _parse_text_dates(t[text], dtype)
         out[text] = parsed.array
-        failed[np.flatnonzero(text)[bad | oob]] = True
+        failed[np.flatnonzero(text)[bad]] = True
     return out, pd.Series(failed, index=s.index)
 
 
