@@ -18,9 +18,10 @@ never leaves a half-written file that looks complete.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,7 +108,8 @@ def reproduce(
     from .io import load_posts
 
     t_start = time.perf_counter()
-    out = Path(out) if out else REPO_ROOT / "reports"
+    # absolute from the start: nothing later depends on the working directory
+    out = Path(out).resolve() if out else REPO_ROOT / "reports"
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     studies = [get_study(s) for s in only] if only else list(STUDIES.values())
@@ -144,7 +146,8 @@ def reproduce(
     }
     params = {k: v for k, v in params.items() if v is not None}
 
-    def run_one(study: Study) -> dict:
+    entries_in = []
+    for study in studies:
         entry = {
             "nn": study.nn,
             "slug": study.slug,
@@ -157,31 +160,33 @@ def reproduce(
             "summary": _study_summary(study, ledger),
         }
         missing = _missing_needs(study, loaded.posts)
-        t = time.perf_counter()
         if missing:
             entry.update(
                 status="not-testable", reason=f"the data have no {', '.join(missing)} column"
             )
             entry["notebook"] = None
-        else:
-            try:
-                # cell-by-cell progress inside each notebook when they run one at a time
-                execute(study, out / entry["notebook"], params, progress=progress and jobs == 1)
-            except Exception as e:  # a failing study is reported, the run goes on
-                entry.update(status="failed", reason=_short_error(e))
-        entry["seconds"] = round(time.perf_counter() - t, 2)
-        fig = out / "figures" / f"{study.key_figure}.png"
-        if study.key_figure and fig.exists() and entry["status"] == "ok":
-            entry["key_figure"] = f"figures/{study.key_figure}.png"
-        return entry
+        entries_in.append(entry)
 
     bar = tqdm(total=len(studies), desc="studies", unit="notebook", disable=not progress)
     results: dict[str, dict] = {}
-    with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
-        for entry in pool.map(run_one, studies):
+    # cell-by-cell progress inside each notebook when they run one at a time
+    work = [(e, str(out), params, progress and jobs == 1) for e in entries_in]
+    if int(jobs) <= 1:
+        done = map(_run_study, work)
+        pool = None
+    else:  # processes, not threads: no state (working directory, ...) is shared
+        pool = ProcessPoolExecutor(
+            max_workers=int(jobs), mp_context=multiprocessing.get_context("spawn")
+        )
+        done = pool.map(_run_study, work)
+    try:
+        for entry in done:
             results[entry["nn"]] = entry
             bar.set_postfix_str(f"{entry['nn']} {entry['status']}")
             bar.update()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     bar.close()
     entries = [results[s.nn] for s in studies]
     for e in entries:
@@ -206,6 +211,25 @@ def reproduce(
         seconds=time.perf_counter() - t_start,
         validation=validation,
     )
+
+
+def _run_study(job: tuple[dict, str, dict, bool]) -> dict:
+    """Execute one study notebook (in a worker process when ``jobs > 1``)."""
+    entry, out_s, params, progress = job
+    entry = dict(entry)
+    out = Path(out_s)
+    study = get_study(entry["nn"])
+    t = time.perf_counter()
+    if entry["status"] == "ok":
+        try:
+            execute(study, out / entry["notebook"], params, progress=progress)
+        except Exception as e:  # a failing study is reported, the run goes on
+            entry.update(status="failed", reason=_short_error(e))
+    entry["seconds"] = round(time.perf_counter() - t, 2)
+    fig = out / "figures" / f"{study.key_figure}.png"
+    if study.key_figure and fig.exists() and entry["status"] == "ok":
+        entry["key_figure"] = f"figures/{study.key_figure}.png"
+    return entry
 
 
 def _short_error(e: Exception) -> str:

@@ -298,9 +298,13 @@ def execute(
     *,
     kernel_name: str = "python3",
     progress: bool = False,
-    cwd: str | Path | None = None,
 ) -> Path:
-    """Execute a study notebook with papermill, writing the executed copy to ``output_path``."""
+    """Execute a study notebook with papermill, writing the executed copy to ``output_path``.
+
+    The process working directory is never changed (papermill's ``cwd`` would
+    ``os.chdir`` the whole process): notebooks resolve every path from the package,
+    so the kernel's working directory does not matter, and ``output_path`` and the
+    parameters are absolute."""
     import papermill as pm
 
     s = study if isinstance(study, Study) else get_study(study)
@@ -314,7 +318,6 @@ def execute(
             parameters=dict(parameters or {}),
             kernel_name=kernel_name,
             progress_bar=progress,
-            cwd=str(cwd or s.notebook.parent),
             log_output=False,
         )
         tmp.replace(output_path)

@@ -164,3 +164,35 @@ def test_every_study_survives_a_tiny_dataset(tmp_path, make_export):
     }
     led = pd.read_csv(tmp_path / "run" / "claims.csv")
     assert (led["verdict"] == "not-testable").sum() >= 3
+
+
+def test_parallel_run_keeps_working_directory_and_relative_out(
+    tmp_path, monkeypatch, export_dataset
+):
+    """Studies run in worker processes: the parent's working directory never changes, and
+    a relative --out lands where the user ran the command (not inside notebooks/)."""
+    import os
+
+    csv, mapping = export_dataset
+    monkeypatch.chdir(tmp_path)
+    before = os.getcwd()
+    code = main(
+        [
+            "reproduce",
+            "--data",
+            str(csv),
+            "--mapping",
+            str(mapping),
+            "--only",
+            "01,03",
+            "--jobs",
+            "2",
+            "--out",
+            "rel_out",
+            "--no-progress",
+        ]
+    )
+    assert code == 0
+    assert os.getcwd() == before
+    studies = json.loads((tmp_path / "rel_out" / "studies.json").read_text())
+    assert [s["status"] for s in studies] == ["ok", "ok"]
