@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import stats
 from .aggregate import influencer_table
+from .errors import NotTestable
 from .metrics import get_definition
 from .tiers import get_scheme
 
@@ -57,10 +58,6 @@ LEDGER_COLUMNS = [
     "reason",
     "summary",
 ]
-
-
-class NotTestable(Exception):
-    """The claim cannot be tested on this data; ``args[0]`` says why."""
 
 
 @dataclass

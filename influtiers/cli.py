@@ -12,10 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from ._version import __version__
-
-
-class UsageError(Exception):
-    """Bad input or usage: reported on stderr, exit code 2."""
+from .errors import UsageError
 
 
 #: Exceptions that mean "bad input" rather than "bug".

@@ -41,12 +41,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .config import BENCHMARKS_DIR, DEMO_PATH
+from .config import SEED as DEFAULT_SEED
+from .errors import BenchmarkError
 from .schema import DTYPES, POST_COLUMNS
-
-#: The repository's ``data/`` folder.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DEMO_PATH = DATA_DIR / "demo" / "panel.parquet"
-BENCHMARKS_DIR = DATA_DIR / "benchmarks"
 
 #: Bundled post-level datasets by name.
 BUNDLED_POSTS = {"demo": DEMO_PATH}
@@ -110,10 +108,6 @@ _FLOATS = ("lower", "upper", "value", "value_low", "value_high")
 _INTS = ("year", "figure_year")
 
 
-class BenchmarkError(ValueError):
-    """A benchmark file does not have the columns or values it must have."""
-
-
 def list_benchmarks() -> dict[str, str]:
     """Available benchmark tables: name -> one-line description."""
     return {k: v[0] for k, v in BENCHMARKS.items()}
@@ -175,7 +169,6 @@ def load_benchmarks(kind: str = "engagement_rates", *, path: str | Path | None =
 # Part B: the synthetic demo panel
 # ---------------------------------------------------------------------------
 
-DEFAULT_SEED = 20261125
 SYNTHETIC_KEY = "influtiers.synthetic"
 
 #: Shopify 2023 per-post price ranges (USD) used to clip simulated costs; the same

@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .errors import DataError, DataFileNotFoundError
 
 __all__ = [
     "DataError",
@@ -70,14 +71,6 @@ __all__ = [
     "parse_bool",
     "map_columns",
 ]
-
-
-class DataError(ValueError):
-    """Bad input data. The message names the file, the row and the column."""
-
-
-class DataFileNotFoundError(DataError, FileNotFoundError):
-    """An input path that does not exist (and is not a bundled dataset name)."""
 
 
 # ------------------------------------------------------------------ column names

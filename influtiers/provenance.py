@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from ._version import __version__
+from .config import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "duckdb", "pyarrow")
 
 

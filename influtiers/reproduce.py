@@ -30,10 +30,6 @@ from .provenance import REPO_ROOT, atomic_write, provenance, sha256_data, sha256
 from .studies import STUDIES, Study, execute, get_study
 
 
-class UnusableData(ValueError):
-    """Validation left nothing usable (exit code 2)."""
-
-
 @dataclass
 class RunResult:
     out: Path

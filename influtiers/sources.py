@@ -28,9 +28,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .config import SEEDS_DIR
+
 #: Where the seed articles live in the project workspace: ``shared/seeds`` beside the
 #: repository (not bundled with the package; tests that read them skip when absent).
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 ARTICLES: dict[str, dict] = {
     "000": {

@@ -27,18 +27,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import UnknownSchemeError
+
 BELOW = "below"
 ABOVE = "above"
 DEFAULT_SCHEME = "highsocial-2024"
 #: Canonical tier order used for colours and sorting across schemes.
 TIER_ORDER = ("nano", "micro", "mid", "macro", "mega")
-
-
-class UnknownSchemeError(KeyError):
-    """Raised for a scheme name that is not registered."""
-
-    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
-        return str(self.args[0])
 
 
 @dataclass(frozen=True)

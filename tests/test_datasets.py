@@ -7,6 +7,7 @@ import pyarrow
 import pyarrow.parquet as pq
 import pytest
 
+from influtiers import config
 from influtiers import datasets as ds
 from influtiers.aggregate import influencer_table
 from influtiers.schema import DTYPES, POST_COLUMNS
@@ -138,7 +139,7 @@ def test_committed_panel_is_reproducible(tmp_path):
 
 
 def test_datasheet_records_sha256():
-    readme = (ds.DATA_DIR / "README.md").read_text(encoding="utf-8")
+    readme = (config.DATA_DIR / "README.md").read_text(encoding="utf-8")
     assert ds.sha256_file(ds.DEMO_PATH) in readme
     assert str(ds.DEFAULT_SEED) in readme
 

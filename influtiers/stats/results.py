@@ -25,27 +25,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InsufficientData
+
 #: Below this many influencers in a compared group a test refuses to run.
 MIN_GROUP = 10
 #: Below this many influencers in a compared group a test runs but is flagged.
 SMALL_GROUP = 30
 
 NOT_TESTABLE = "not-testable"
-
-
-class InsufficientData(Exception):  # noqa: N818  (name fixed by the public API)
-    """Too little data for a test; ``reason`` is a short machine-readable code.
-
-    >>> e = InsufficientData("only 4 influencers in tier 'mega' (need 10)")
-    >>> e.reason
-    'InsufficientData'
-    """
-
-    def __init__(self, detail: str, *, reason: str = "InsufficientData", sizes=None) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
-        self.sizes = dict(sizes or {})
 
 
 def _jsonable(x: Any) -> Any:

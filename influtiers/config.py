@@ -1,0 +1,38 @@
+"""Paths and defaults, in one place: every module imports them from here.
+
+Paths are resolved from the package (``data/`` and ``notebooks/`` next to the
+``influtiers`` package in a source checkout or an editable install), never typed by users.
+
+>>> SEED, MARGIN, ALPHA, N_RESAMPLES
+(20261125, (0.8, 1.25), 0.05, 2000)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The source checkout (the folder that holds ``influtiers/``, ``data/``, ``notebooks/``).
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+DEMO_PATH = DATA_DIR / "demo" / "panel.parquet"
+BENCHMARKS_DIR = DATA_DIR / "benchmarks"
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+REPORTS_DIR = REPO_ROOT / "reports"
+#: The five source articles (a sibling checkout ``../shared/seeds``; absent on a user's machine).
+SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
+
+#: Seed of every random step unless one is given.
+SEED = 20261125
+#: Equivalence margin on the ratio scale (TOST, and the default tolerance band of a claimed
+#: value: claimed / 1.25 to claimed x 1.25).
+MARGIN = (0.8, 1.25)
+#: Significance level; intervals are at 1 - ALPHA (and 1 - 2 ALPHA for TOST).
+ALPHA = 0.05
+#: Bootstrap resamples (and Monte Carlo draws where a test says so).
+N_RESAMPLES = 2000
+#: Engagement definition of the claims unless one is given.
+DEFINITION = "er_followers"
+#: Currency of the cost claims.
+CURRENCY = "USD"
+#: Share cut at each end for an influencer's trimmed-mean rate.
+TRIM = 0.1
