@@ -12,22 +12,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from ._version import __version__
-from .errors import UsageError
-
+from .config import MARGIN, SEED
+from .errors import DataError, UsageError
 
 #: Exceptions that mean "bad input" rather than "bug".
-def _input_errors() -> tuple[type[BaseException], ...]:
-    from .io import DataError
-
-    return (UsageError, DataError, FileNotFoundError, KeyError, ValueError, IsADirectoryError)
-
-
-COMMANDS: dict[str, tuple[Callable, Callable, str]] = {}
-
-
-def register_command(name: str, help: str, configure: Callable, run: Callable) -> None:
-    """Add a subcommand: ``configure(parser)`` adds its arguments, ``run(args)`` returns the exit code."""
-    COMMANDS[name] = (configure, run, help)
+INPUT_ERRORS = (UsageError, DataError, FileNotFoundError, KeyError, ValueError, IsADirectoryError)
 
 
 def _add_data_args(p: argparse.ArgumentParser, required: bool = True) -> None:
@@ -170,10 +159,165 @@ def _run_validate(args) -> int:
     return 0 if rep.accepted > 0 else 2
 
 
-_BUILTIN = {
+# ------------------------------------------------------------------ claims
+def _add_data_options(p, data_help: str, scheme_for: str) -> None:
+    """The data, mapping, scheme and seed options shared by claims, run and reproduce."""
+    p.add_argument("--data", default="demo", help=data_help)
+    p.add_argument("--accounts", help="accounts table joined on account_id")
+    p.add_argument("--mapping", help="column mapping file")
+    p.add_argument(
+        "--scheme",
+        default=None,
+        help=f"tier scheme for every {scheme_for} (default: each claim's own)",
+    )
+    p.add_argument("--seed", type=int, default=SEED)
+
+
+def _cfg_claims(p):
+    _add_data_options(p, "posts data, a dataset directory, 'demo' or 'benchmarks'", "claim")
+    p.add_argument("--margin", type=float, nargs=2, default=MARGIN, metavar=("LOW", "HIGH"))
+    p.add_argument("--only", help="comma-separated claim ids (e.g. C02,C04)")
+    p.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table")
+
+
+def _ledger_for(args):
+    from .analysis import analyse
+    from .claims import run_benchmark_ledger
+    from .load import load
+
+    only = (
+        [c.strip().upper() for c in args.only.split(",")] if getattr(args, "only", None) else None
+    )
+    if args.data == "benchmarks":
+        led = run_benchmark_ledger(margin=tuple(args.margin))
+        if only:
+            led = led[led["claim_id"].isin(only)]
+        return led
+    ds = load(args.data, accounts=args.accounts, mapping=args.mapping)
+    try:
+        return analyse(
+            ds, scheme=args.scheme, seed=args.seed, margin=tuple(args.margin), claims=only
+        ).ledger
+    finally:
+        ds.close()
+
+
+def _run_claims(args) -> int:
+    from .claims import Ledger, ledger_records
+
+    led = Ledger(_ledger_for(args))
+    if args.format == "json":
+        print(json.dumps(ledger_records(led), indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        sys.stdout.write(led.to_csv(index=False))
+    elif args.format == "markdown":
+        print(led.to_markdown_table())
+    else:
+        print(_ledger_text(led))
+    return 0
+
+
+def _ledger_text(led) -> str:
+    import math
+
+    def f(x):
+        try:
+            x = float(x)
+        except (TypeError, ValueError):
+            return ""
+        if math.isnan(x):
+            return ""
+        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+    lines = [led.summary(), ""]
+    many = led["dataset"].nunique() > 1
+    for _, r in led.iterrows():
+        ci = f"[{f(r['ci_low'])}, {f(r['ci_high'])}]" if f(r["ci_low"]) else ""
+        where = f"  [{r['dataset']}]" if many else ""
+        lines.append(
+            f"{r['claim_id']}  {r['verdict']:<13} {f(r['estimate']):>9} {ci:<22} {r['title']}{where}"
+        )
+        detail = r["reason"] if r["verdict"] == "not-testable" else r["estimand"]
+        if detail:
+            lines.append(f"     {detail}")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ run / reproduce
+def _cfg_reproduce(p, single: bool = False):
+    if single:
+        p.add_argument("study", help="study number or name, e.g. 03")
+    _add_data_options(p, "posts file, dataset directory, or bundled name (demo)", "study")
+    p.add_argument(
+        "--out", default=None, help="output directory (default: reports/ in the repository)"
+    )
+    if not single:
+        p.add_argument("--only", help="comma-separated study numbers, e.g. 00,03")
+        p.add_argument("--jobs", type=int, default=1, help="notebooks executed in parallel")
+    p.add_argument(
+        "--strict", action="store_true", help="exit non-zero if a study fails or is not testable"
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def _cfg_run(p):
+    _cfg_reproduce(p, single=True)
+
+
+def _run_run(args) -> int:
+    args.only = args.study
+    args.jobs = 1
+    return _run_reproduce(args)
+
+
+def _run_reproduce(args) -> int:
+    from .reproduce import reproduce
+
+    only = [s.strip() for s in args.only.split(",")] if getattr(args, "only", None) else None
+    result = reproduce(
+        data=args.data,
+        accounts=args.accounts,
+        mapping=args.mapping,
+        scheme=args.scheme,
+        seed=args.seed,
+        out=args.out,
+        only=only,
+        jobs=getattr(args, "jobs", 1),
+        progress=not args.no_progress,
+    )
+    print(result.summary())
+    if result.unusable:
+        return 2
+    if args.strict and result.problems:
+        return 1
+    return 0
+
+
+def _cfg_report(p):
+    p.add_argument("run_dir", help="a directory written by 'influtiers reproduce'")
+
+
+def _run_report(args) -> int:
+    from .report import build_report
+
+    path = build_report(args.run_dir)
+    print(f"wrote {path}")
+    return 0
+
+
+COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
     "schemes": (_cfg_schemes, _run_schemes, "list the named tier schemes"),
     "tiers": (_cfg_tiers, _run_tiers, "count accounts (or posts) per tier in a dataset"),
     "validate": (_cfg_validate, _run_validate, "load and validate a dataset; print the report"),
+    "claims": (_cfg_claims, _run_claims, "run the claims ledger on a dataset"),
+    "reproduce": (
+        _cfg_reproduce,
+        _run_reproduce,
+        "validate the data, evaluate the claims, run every study notebook, write figures, "
+        "ledger, manifest and report.html",
+    ),
+    "run": (_cfg_run, _run_run, "run one study notebook"),
+    "report": (_cfg_report, _run_report, "rebuild report.html from a run directory"),
 }
 
 
@@ -184,27 +328,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"influtiers {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (configure, run, help_) in {**_BUILTIN, **COMMANDS}.items():
+    for name, (configure, run, help_) in COMMANDS.items():
         sp = sub.add_parser(name, help=help_, description=help_)
         configure(sp)
         sp.set_defaults(_run=run)
     return p
 
 
-def _load_extensions() -> None:
-    """Import modules that register more subcommands (claims, reproduce, ...)."""
-    import importlib
-
-    for mod in ("influtiers.commands",):
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as e:
-            if e.name != mod:
-                raise
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    _load_extensions()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -215,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args._run(args) or 0)
-    except _input_errors() as e:
+    except INPUT_ERRORS as e:
         msg = e.args[0] if isinstance(e, KeyError) and e.args else e
         print(f"influtiers {args.command}: error: {msg}", file=sys.stderr)
         return 2

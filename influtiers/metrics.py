@@ -7,12 +7,13 @@ influtiers says which definition it used (:attr:`EngagementDefinition.label`).
 
 Units of aggregation
 --------------------
-* per post: :func:`post_rate` (one value per post);
-* per influencer: :func:`influencer_rates` gives, for each influencer, the mean,
-  median and trimmed mean of its posts' rates and the pooled rate
-  (sum of engagement / sum of exposure over its posts);
+* per post: :func:`post_rate` (one value per post: the reference definition that the
+  evidence SQL of :mod:`influtiers.evidence` implements);
+* per influencer: :meth:`influtiers.evidence.Evidence.table` gives, for each influencer,
+  the mean, median and trimmed mean of its posts' rates and the sum ratio (summed
+  engagement / summed exposure over its posts);
 * per tier: :func:`tier_summary` over influencers (each influencer weighs once)
-  or :func:`tier_pooled` over posts (big posters weigh more).
+  or :func:`tier_sum_ratio` over posts (big posters weigh more).
 
 Hidden counts stay missing: a post whose likes are hidden has no engagement and
 no rate, and is left out of rates (never counted as 0).
@@ -34,10 +35,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import config
+
 EXPOSURES = ("followers", "reach", "impressions", "views")
-AGGREGATIONS = ("mean", "median", "trimmed", "pooled")
-DEFAULT_DEFINITION = "er_followers"
-DEFAULT_TRIM = 0.1
+AGGREGATIONS = ("mean", "median", "trimmed", "sum_ratio")
+DEFAULT_DEFINITION = config.DEFINITION
 
 
 @dataclass(frozen=True)
@@ -160,24 +162,6 @@ def post_rate(posts: pd.DataFrame, definition=None) -> pd.Series:
     return (post_engagement(posts, definition) / post_exposure(posts, definition)).rename("rate")
 
 
-def influencer_rates(
-    posts,
-    definition=None,
-    *,
-    scheme=None,
-    trim: float = DEFAULT_TRIM,
-    by: Sequence[str] = (),
-) -> pd.DataFrame:
-    """One row per influencer with its rates under every aggregation.
-
-    Thin wrapper over :func:`influtiers.aggregate.influencer_table`, which is the
-    one place where posts are aggregated.
-    """
-    from .aggregate import influencer_table
-
-    return influencer_table(posts, definition, scheme=scheme, trim=trim, by=by)
-
-
 def _rate_column(how: str) -> str:
     if how not in AGGREGATIONS:
         raise ValueError(f"aggregation must be one of {AGGREGATIONS}, got {how!r}")
@@ -193,7 +177,7 @@ def tier_summary(
 ) -> pd.DataFrame:
     """Per-tier statistics over influencers (each influencer weighs once).
 
-    ``how`` picks the influencer-level rate (``mean``/``median``/``trimmed``/``pooled``
+    ``how`` picks the influencer-level rate (``mean``/``median``/``trimmed``/``sum_ratio``
     of its posts); ``stat`` the tier-level statistic over influencers
     (``median``, ``mean`` or ``gmean``: geometric mean of positive rates).
     """
@@ -215,24 +199,20 @@ def tier_summary(
     return out.reset_index()
 
 
-def tier_pooled(posts: pd.DataFrame, definition=None, *, scheme=None, platform_col="platform"):
-    """Per-tier pooled rate over posts: sum of engagement / sum of exposure (posts weigh by size)."""
-    from .tiers import get_scheme
-
-    d = get_definition(definition)
-    eng = post_engagement(posts, d)
-    exp_ = post_exposure(posts, d)
-    ok = eng.notna() & exp_.notna()
-    plat = posts[platform_col] if platform_col in posts else None
-    tier = get_scheme(scheme).classify(posts["followers"], plat)
-    df = pd.DataFrame({"tier": tier, "engagement": eng.where(ok), "exposure": exp_.where(ok)})
-    g = df.groupby("tier", observed=False)
+def tier_sum_ratio(influencers: pd.DataFrame, *, by: str | Sequence[str] = "tier") -> pd.DataFrame:
+    """Per-tier rate over posts: summed engagement / summed exposure of the tier's rated
+    posts (big posters and big accounts weigh more), from an influencer table's sums."""
+    by = [by] if isinstance(by, str) else list(by)
+    rated = influencers.assign(_rated=(influencers["n_rated"] > 0).astype("int64"))
+    # every tier of the scheme appears (an empty tier has a missing rate, not 0)
+    g = rated.groupby(by, observed=False, dropna=False)
     out = pd.DataFrame(
         {
-            "rate": g["engagement"].sum(min_count=1) / g["exposure"].sum(min_count=1),
-            "n_posts": g["engagement"].count(),
+            "rate": g["rated_sum"].sum(min_count=1) / g["exposure_sum"].sum(min_count=1),
+            "n_posts": g["n_rated"].sum(),
+            "n_influencers": g["_rated"].sum(),
         }
     )
     out["unit"] = "post"
-    out["aggregation"] = "pooled over posts: sum engagement / sum exposure"
+    out["aggregation"] = "over posts (sum / sum): summed engagement / summed exposure"
     return out.reset_index()

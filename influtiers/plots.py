@@ -486,7 +486,7 @@ def benchmark_rates(
     er: pd.DataFrame, *, title: str = "Published engagement rates by follower band"
 ):
     """Published rates against band midpoints (log–log), one line per source series."""
-    from .datasets import band_midpoints
+    from .benchmarks import band_midpoints
 
     d = er.assign(followers_mid=band_midpoints(er["lower"], er["upper"])).dropna(
         subset=["followers_mid", "value"]

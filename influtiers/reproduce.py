@@ -25,8 +25,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import claims as _claims
-from .provenance import REPO_ROOT, atomic_write, provenance, sha256_data, sha256_file
+from .analysis import analyse
+from .config import REPORTS_DIR, SEED
+from .datasets import resolve_bundled
+from .load import load
+from .provenance import atomic_write, provenance, sha256_file
+from .report import build_report
 from .studies import STUDIES, Study, execute, get_study
 
 
@@ -62,18 +66,12 @@ class RunResult:
         return "\n".join(lines)
 
 
-def _missing_needs(study: Study, posts) -> list[str]:
-    out = []
-    for col in study.needs:
-        if col not in posts.columns or posts[col].notna().sum() == 0:
-            out.append(col)
-    return out
+def _missing_needs(study: Study, evidence) -> list[str]:
+    return [col for col in study.needs if not evidence.has(col)]
 
 
 def _data_param(data) -> str:
     """Papermill parameter for the data: bundled names stay names, paths become absolute."""
-    from .datasets import resolve_bundled
-
     if resolve_bundled(data) is not None:
         return str(data)
     return str(Path(data).resolve())
@@ -91,29 +89,28 @@ def reproduce(
     accounts=None,
     mapping=None,
     scheme=None,
-    seed: int = 20261125,
+    seed: int = SEED,
     out=None,
     only: Sequence[str] | None = None,
     jobs: int = 1,
     progress: bool = True,
     build_html: bool = True,
 ) -> RunResult:
-    """Validate ``data``, run the study notebooks on it, and write a complete run directory."""
+    """Validate ``data``, evaluate the claims once, run the study notebooks on the result,
+    and write a complete run directory."""
     from tqdm.auto import tqdm
-
-    from .io import load_posts
 
     t_start = time.perf_counter()
     # absolute from the start: nothing later depends on the working directory
-    out = Path(out).resolve() if out else REPO_ROOT / "reports"
+    out = Path(out).resolve() if out else REPORTS_DIR
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     studies = [get_study(s) for s in only] if only else list(STUDIES.values())
 
-    # 1. validate
+    # 1. load and validate, once
     t0 = time.perf_counter()
-    loaded = load_posts(data, accounts=accounts, mapping=mapping)
-    rep = loaded.report
+    ds = load(data, accounts=accounts, mapping=mapping)
+    rep = ds.report
     validation = rep.to_dict()
     atomic_write(out / "validation.json", json.dumps(validation, indent=2, default=str))
     atomic_write(out / "validation.txt", rep.summary() + "\n")
@@ -121,22 +118,26 @@ def reproduce(
         rep.write_quarantine(out / "quarantine.csv")
     timings["validate"] = time.perf_counter() - t0
     if rep.accepted == 0:
+        ds.close()
         return RunResult(out, unusable=True, validation=validation)
 
-    # 2. claims ledger (in process: the same code the notebooks call)
+    # 2. evidence (one SQL pass) and the ledger (each claim once), written once
     t0 = time.perf_counter()
-    ledger = _claims.run_ledger(loaded.posts, scheme=scheme, seed=seed, dataset=str(data))
-    atomic_write(out / "claims.csv", ledger.to_csv(index=False))
-    atomic_write(out / "claims.md", ledger.to_markdown_table() + "\n")
-    atomic_write(out / "claims.json", ledger.to_records_json())
+    try:
+        analysis = analyse(ds, scheme=scheme, seed=seed)
+    finally:
+        ds.close()
+    analysis.write(out)
+    ledger = analysis.ledger
     timings["claims"] = time.perf_counter() - t0
 
     # 3. notebooks
     params = {
         "data": _data_param(data),
+        "run_dir": str(out),
         "scheme": scheme,
         "seed": seed,
-        "output_dir": str((out / "figures").resolve()),
+        "output_dir": str(out / "figures"),
         "accounts": None if accounts is None else str(Path(accounts).resolve()),
         "mapping": None if mapping is None else str(Path(mapping).resolve()),
     }
@@ -155,7 +156,7 @@ def reproduce(
             "reason": "",
             "summary": _study_summary(study, ledger),
         }
-        missing = _missing_needs(study, loaded.posts)
+        missing = _missing_needs(study, analysis.evidence)
         if missing:
             entry.update(
                 status="not-testable", reason=f"the data have no {', '.join(missing)} column"
@@ -191,15 +192,10 @@ def reproduce(
 
     # 4. manifest, then the report
     timings["total"] = time.perf_counter() - t_start
-    _write_manifest(out, data, loaded, params, timings)
+    _write_manifest(out, data, analysis.evidence, params, timings)
     if build_html:
-        try:
-            from .report import build_report
-
-            build_report(out)
-        except ImportError:  # pragma: no cover
-            pass
-        _write_manifest(out, data, loaded, params, timings)
+        build_report(out)
+        _write_manifest(out, data, analysis.evidence, params, timings)
     return RunResult(
         out,
         studies=entries,
@@ -235,17 +231,16 @@ def _short_error(e: Exception) -> str:
     return (tail[-1] if tail else type(e).__name__)[:300]
 
 
-def _write_manifest(out: Path, data, loaded, params, timings) -> None:
-    from .datasets import resolve_bundled
-
-    src = resolve_bundled(data) or (Path(data) if Path(str(data)).exists() else None)
+def _write_manifest(out: Path, data, evidence, params, timings) -> None:
     rec = provenance(None, params)
     rec["created_by"] = "influtiers reproduce"
+    meta = evidence.meta
     rec["data"] = {
         "source": str(data),
-        "sha256": sha256_data(src) if src is not None else sha256_data(loaded.posts),
-        "adapter": loaded.adapter,
-        "synthetic": str(data) == "demo",
+        "label": meta.get("dataset"),
+        "sha256": meta.get("sha256"),
+        "adapter": meta.get("adapter"),
+        "synthetic": bool(meta.get("synthetic")),
     }
     rec["timings"] = {k: round(v, 2) for k, v in timings.items()}
     files = {}

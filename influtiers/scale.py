@@ -34,14 +34,50 @@ Examples
 
 from __future__ import annotations
 
+import glob as _glob
 from collections.abc import Sequence
 from pathlib import Path
 
-from .aggregate import _expand, _file_kind
 from .io import _MISSING_TOKENS
 from .schema import ENGAGEMENT_ANY, NUMERIC_COLUMNS, POST_COLUMNS, REASONS
 
 __all__ = ["validate_files", "validation_sql"]
+
+
+def _expand(posts) -> list[str]:
+    """Paths, globs or a list of them -> existing files (sorted within each glob)."""
+    paths = [str(p) for p in posts] if isinstance(posts, list | tuple) else [str(posts)]
+    if not paths:
+        raise FileNotFoundError("no input files given")
+    files: list[str] = []
+    for p in paths:
+        if Path(p).is_dir():
+            hits = sorted(
+                str(h) for h in Path(p).rglob("*") if h.suffix.lower() in _SUFFIXES and h.is_file()
+            )
+        elif any(ch in p for ch in "*?["):
+            hits = sorted(_glob.glob(p, recursive=True))
+        else:
+            hits = [p]
+        if not hits or not all(Path(h).is_file() for h in hits):
+            raise FileNotFoundError(f"{p}: no such file")
+        files.extend(hits)
+    return files
+
+
+_PARQUET = {".parquet", ".pq"}
+_CSV = {".csv", ".tsv", ".txt"}
+_SUFFIXES = _PARQUET | _CSV
+
+
+def _file_kind(files: Sequence[str]) -> str:
+    suffixes = {Path(f).suffix.lower() for f in files}
+    if suffixes <= _PARQUET:
+        return "parquet"
+    if suffixes <= _CSV:
+        return "csv"
+    raise ValueError(f"cannot aggregate files of type {sorted(suffixes)}; use Parquet or CSV")
+
 
 #: Text that means "missing" in an id column: the same tokens :mod:`influtiers.io` reads.
 MISSING_TOKENS = tuple(sorted(_MISSING_TOKENS))

@@ -9,13 +9,14 @@ version over tier schemes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from .aggregate import influencer_table
-from .metrics import DEFINITIONS, get_definition
+from . import stats
+from .config import N_RESAMPLES, SEED
+from .metrics import get_definition
 from .tiers import SCHEMES, get_scheme
 
 #: (label, unit, method, influencer-level column) of each aggregation choice.
@@ -25,8 +26,8 @@ AGGREGATION_CHOICES = (
     ("mean of influencer median rates", "influencer", "bootstrap-mean", "rate_median"),
     ("median of influencer median rates", "influencer", "bootstrap-median", "rate_median"),
     ("mean of influencer trimmed-mean rates", "influencer", "bootstrap-mean", "rate_trimmed"),
-    ("mean of influencer pooled rates", "influencer", "bootstrap-mean", "rate_pooled"),
-    ("pooled over posts (Poisson GLM)", "post", "glm-poisson", None),
+    ("mean of influencer sum-ratio rates", "influencer", "bootstrap-mean", "rate_sum_ratio"),
+    ("over posts, sum / sum (Poisson GLM)", "post", "glm-poisson", None),
 )
 
 
@@ -35,18 +36,8 @@ def schemes_with(*tiers: str) -> list[str]:
     return [n for n, s in SCHEMES.items() if all(t in s.tier_names for t in tiers)]
 
 
-def usable_definitions(posts: pd.DataFrame, candidates: Iterable[str] | None = None) -> list[str]:
-    """Definitions whose columns exist and have data in ``posts``."""
-    out = []
-    for name in candidates or DEFINITIONS:
-        d = get_definition(name)
-        if all(c in posts and posts[c].notna().any() for c in d.columns):
-            out.append(name)
-    return out
-
-
 def specification_curve(
-    posts: pd.DataFrame,
+    evidence,
     a: str = "micro",
     b: str = "macro",
     *,
@@ -54,34 +45,34 @@ def specification_curve(
     definitions: Sequence[str] | None = None,
     aggregations=AGGREGATION_CHOICES,
     claimed: float | None = None,
-    n_resamples: int = 1000,
-    seed: int = 0,
+    n_resamples: int = N_RESAMPLES,
+    seed: int = SEED,
 ) -> pd.DataFrame:
     """The ratio ``a``/``b`` under every combination of scheme × definition × aggregation.
+
+    ``evidence`` is an :class:`~influtiers.evidence.Evidence`; ``definitions`` default to
+    every definition it has.
 
     Returns one row per specification, sorted by estimate, with ``estimate``, ``ci_low``,
     ``ci_high`` (95%), group sizes, the choices, and — if ``claimed`` is given — whether
     the claim lies inside the interval. Specifications that cannot be estimated (too few
     influencers in a tier) are kept with ``status`` ``not-testable``.
     """
-    from . import stats
-
     schemes = list(schemes) if schemes is not None else schemes_with(a, b)
-    definitions = list(definitions) if definitions is not None else usable_definitions(posts)
+    definitions = list(definitions) if definitions is not None else evidence.definitions
     rows = []
     for sname in schemes:
         scheme = get_scheme(sname)
         for dname in definitions:
             d = get_definition(dname)
-            sub = posts.dropna(subset=[d.exposure])
-            table = influencer_table(sub, d, scheme=scheme)
+            table = evidence.table(d, scheme)
+            table = table[table["n_rated"] > 0]
             for label, unit, method, col in aggregations:
-                kw = dict(method=method, definition=d, scheme=scheme, seed=seed)
-                src = sub if method.startswith("glm") else table
+                kw = dict(method=method, seed=seed)
                 if col:
                     kw["value"] = col
                 r = stats.rate_ratio(
-                    src, a, b, n_resamples=n_resamples, insufficient="return", **kw
+                    table, a, b, n_resamples=n_resamples, insufficient="return", **kw
                 )
                 rows.append(
                     {
@@ -128,23 +119,21 @@ def summarise_curve(curve: pd.DataFrame, claimed: float | None = None) -> dict:
 
 
 def scheme_sensitivity(
-    posts: pd.DataFrame,
+    evidence,
     a: str = "micro",
     b: str = "macro",
     *,
     schemes: Sequence[str] | None = None,
     definition=None,
     value: str = "rate_median",
-    n_resamples: int = 1000,
-    seed: int = 0,
+    n_resamples: int = N_RESAMPLES,
+    seed: int = SEED,
 ) -> pd.DataFrame:
     """The tier comparison under each scheme: group sizes, tier medians and the ratio of
     tier medians of influencer rates with a cluster-bootstrap 95% interval."""
-    from . import stats
-
     rows = []
     for sname in schemes if schemes is not None else schemes_with(a, b):
-        t = influencer_table(posts, definition, scheme=sname)
+        t = evidence.table(definition, sname)
         r = stats.rate_ratio(
             t,
             a,

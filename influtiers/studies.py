@@ -11,6 +11,7 @@ and :mod:`influtiers` — no function definitions.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,13 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import claims as _claims
-from .provenance import REPO_ROOT, provenance, sha256_data
+from .analysis import Analysis, analyse
+from .claims import CLAIMS, Context, Ledger
+from .config import MARGIN, NOTEBOOK_DIR, REPO_ROOT, SEED
+from .load import load
+from .provenance import provenance
 from .provenance import watermark as _watermark
-
-NOTEBOOK_DIR = REPO_ROOT / "notebooks"
-REPORTS_DIR = REPO_ROOT / "reports"
-DEFAULT_SEED = 20261125
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ STUDIES: dict[str, Study] = {
             "00",
             "claims_overview",
             "All claims at a glance",
-            tuple(_claims.CLAIMS),
+            tuple(CLAIMS),
             key_figure="00_claims_forest",
         ),
         Study(
@@ -130,15 +130,15 @@ def get_study(nn: str) -> Study:
     raise KeyError(f"unknown study {nn!r}; known: {', '.join(s.name for s in STUDIES.values())}")
 
 
-def default_output_dir() -> Path:
-    return REPORTS_DIR / "figures"
-
-
 class StudySession:
-    """What a study notebook needs: the data (loaded and validated once), its
-    provenance, the claims context, and saving figures.
+    """What a study notebook needs: the analysis (evidence, ledger and the results behind
+    it), the validation summary, provenance, and saving figures.
 
-    Parameters mirror the notebooks' ``parameters`` cell.
+    Parameters mirror the notebooks' ``parameters`` cell. With ``run_dir`` (a directory
+    written by ``influtiers reproduce``) the session reads the evidence, ledger and
+    results from it, and the run's settings apply; with ``run_dir=None`` it loads
+    ``data`` once and calls :func:`influtiers.analysis.analyse`, the same function
+    ``reproduce`` uses. Figures are written only when ``output_dir`` is given.
     """
 
     def __init__(
@@ -147,21 +147,38 @@ class StudySession:
         *,
         data="demo",
         scheme=None,
-        seed: int = DEFAULT_SEED,
-        margin: Sequence[float] = (0.8, 1.25),
+        seed: int = SEED,
+        margin: Sequence[float] = MARGIN,
         output_dir=None,
         accounts=None,
         mapping=None,
-        n_boot: int = 2000,
+        run_dir=None,
     ) -> None:
-        from .io import load_posts
-
         self.study = get_study(study)
         self.data = data
+        self.output_dir = Path(output_dir) if output_dir else None
+        t0 = time.perf_counter()
+        if run_dir is not None:
+            run = Path(run_dir)
+            self.analysis = Analysis.read(run)
+            vpath = run / "validation.json"
+            self.validation = (
+                json.loads(vpath.read_text(encoding="utf-8")) if vpath.exists() else {}
+            )
+            st = self.analysis.settings
+            scheme, seed, margin = st.get("scheme"), st.get("seed", seed), st.get("margin", margin)
+        else:
+            ds = load(data, accounts=accounts, mapping=mapping)
+            try:
+                self.validation = ds.report.to_dict()
+                self.analysis = analyse(ds, scheme=scheme, seed=seed, margin=tuple(margin))
+            finally:
+                ds.close()
+        self.load_seconds = time.perf_counter() - t0
         self.scheme = scheme
         self.seed = int(seed)
         self.margin = tuple(float(m) for m in margin)
-        self.output_dir = Path(output_dir) if output_dir else default_output_dir()
+        self.evidence = self.analysis.evidence
         self.params = {
             "study": self.study.name,
             "data": str(data),
@@ -170,93 +187,85 @@ class StudySession:
             "margin": list(self.margin),
             "accounts": None if accounts is None else str(accounts),
             "mapping": None if mapping is None else str(mapping),
+            "run_dir": None if run_dir is None else "(run directory)",
         }
-        t0 = time.perf_counter()
-        self.loaded = load_posts(data, accounts=accounts, mapping=mapping)
-        self.posts = self.loaded.posts
-        self.report = self.loaded.report
-        self.load_seconds = time.perf_counter() - t0
-        self.data_sha256 = _data_hash(data, self.posts)
-        self.ctx = _claims.Context(
-            self.posts,
-            dataset=str(data),
-            scheme=scheme,
-            seed=self.seed,
-            margin=self.margin,
-            n_boot=n_boot,
-        )
-        self._results: dict[str, _claims.ClaimResult] = {}
+        self.data_sha256 = self.evidence.meta.get("sha256")
+        self.ctx = Context(self.evidence, scheme=scheme, seed=self.seed, margin=self.margin)
 
     # -- data --------------------------------------------------------------------
     @property
     def synthetic(self) -> bool:
-        return str(self.data) == "demo"
+        return bool(self.evidence.meta.get("synthetic"))
 
     def describe_data(self) -> str:
-        """Rows in/accepted/quarantined and what the posts table holds."""
-        p, r = self.posts, self.report
-        plats = (
-            ", ".join(f"{k} {v}" for k, v in p["platform"].value_counts().sort_index().items())
-            if "platform" in p
-            else "n/a"
+        """Rows in/accepted/quarantined and what the evidence holds."""
+        v, inf = self.validation, self.evidence.influencers
+        plats = ", ".join(
+            f"{k} {v}" for k, v in inf.groupby("platform")["n_posts"].sum().sort_index().items()
         )
-        n_acc = p["account_id"].nunique() if len(p) else 0
         lines = [
-            f"data: {self.data}"
+            f"data: {self.evidence.label}"
             + (" (SYNTHETIC demo panel: not real-world evidence)" if self.synthetic else ""),
-            f"rows in {r.rows_in}, accepted {r.accepted}, quarantined {r.quarantined}",
-            f"posts {len(p)}, influencers {n_acc}; platforms: {plats}",
+            f"rows in {v.get('rows_in')}, accepted {v.get('accepted')}, "
+            f"quarantined {v.get('quarantined')}",
+            f"posts {int(inf['n_posts'].sum())}, influencers {len(inf)}; posts by platform: {plats}",
         ]
-        if r.reasons:
+        if v.get("reasons"):
             lines.append(
-                "quarantine reasons: " + ", ".join(f"{k} {v}" for k, v in r.reasons.items())
+                "quarantine reasons: " + ", ".join(f"{k} {n}" for k, n in v["reasons"].items())
             )
         return "\n".join(lines)
 
     def table(self, claim_id: str = "C04", **kw) -> pd.DataFrame:
-        """The influencer table a claim uses (cached)."""
-        return self.ctx.table(_claims.CLAIMS[claim_id], **kw)
+        """The influencer table a claim uses (the claim's scheme, platform, selection)."""
+        return self.ctx.table(CLAIMS[claim_id], **kw)
 
     def scheme_for(self, claim_id: str):
-        return self.ctx.scheme_for(_claims.CLAIMS[claim_id])
+        return self.ctx.scheme_for(CLAIMS[claim_id])
 
     # -- claims ------------------------------------------------------------------
-    def claim(self, claim_id: str) -> _claims.ClaimResult:
-        if claim_id not in self._results:
-            self._results[claim_id] = _claims.evaluate_claim(claim_id, self.ctx)
-        return self._results[claim_id]
+    def result(self, claim_id: str, name: str, **kw):
+        """A result behind a ledger row (:meth:`influtiers.analysis.Analysis.result`)."""
+        return self.analysis.result(claim_id, name, **kw)
 
-    def ledger(self, claim_ids: Iterable[str] | None = None) -> _claims.Ledger:
+    def has_result(self, claim_id: str, name: str) -> bool:
+        return self.analysis.has_result(claim_id, name)
+
+    def ledger(self, claim_ids: Iterable[str] | None = None) -> Ledger:
         ids = list(claim_ids) if claim_ids is not None else list(self.study.claims)
-        rows = [_claims._row(_claims.CLAIMS[c], self.claim(c), str(self.data)) for c in ids]
-        return _claims.Ledger(pd.DataFrame(rows, columns=_claims.LEDGER_COLUMNS))
+        led = self.analysis.ledger
+        return Ledger(led[led["claim_id"].isin(ids)].reset_index(drop=True))
 
     def claims_table(self, claim_ids: Iterable[str] | None = None, digits: int = 3) -> str:
         """The rounded, sorted claims table notebooks print (stable text for nbval)."""
         led = self.ledger(claim_ids)
         lines = []
-        for _, r in led.sort_values("claim_id").iterrows():
+        for _, r in led.sort_values(["claim_id", "platform", "part"]).iterrows():
             est = _num(r["estimate"], digits)
             ci = (
                 f"[{_num(r['ci_low'], digits)}, {_num(r['ci_high'], digits)}]"
                 if pd.notna(r["ci_low"])
                 else ""
             )
-            lines.append(f"{r['claim_id']}  {r['verdict']:<13} {est:>10} {ci}  {r['title']}")
-            if r["verdict"] == "not-testable":
+            part = f" ({r['part']})" if r["part"] else ""
+            lines.append(f"{r['claim_id']}  {r['verdict']:<13} {est:>10} {ci}  {r['title']}{part}")
+            if r["verdict"] in ("not-testable", "error"):
                 lines.append(f"     reason: {r['reason']}")
         return "\n".join(lines)
 
     # -- outputs -----------------------------------------------------------------
     def provenance(self) -> dict:
         rec = provenance(None, self.params)
-        rec["data"] = str(self.data)
+        rec["data"] = self.evidence.label
         rec["data_sha256"] = self.data_sha256
         rec["synthetic"] = self.synthetic
         return rec
 
     def save(self, fig, data: pd.DataFrame, name: str) -> dict[str, str]:
-        """Save a figure (PNG, SVG) and the numbers behind it (CSV) under ``output_dir``."""
+        """Save a figure (PNG, SVG) and the numbers behind it (CSV) under ``output_dir``;
+        without an ``output_dir`` nothing is written."""
+        if self.output_dir is None:
+            return {}
         from .plots import save_figure
 
         return save_figure(fig, name, data, self.output_dir, self.provenance())
@@ -279,15 +288,6 @@ def _num(x, digits: int) -> str:
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     return f"{x:.{digits}f}"
-
-
-def _data_hash(data, posts: pd.DataFrame) -> str:
-    from .datasets import resolve_bundled
-
-    p = resolve_bundled(data)
-    if p is None and isinstance(data, str | Path) and Path(data).exists():
-        p = Path(data)
-    return sha256_data(p) if p is not None else sha256_data(posts)
 
 
 # ------------------------------------------------------------------ execution

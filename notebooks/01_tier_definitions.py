@@ -19,7 +19,7 @@
 # are by far the most common).
 #
 # **Data and definitions.** One row per influencer (the unit of analysis), built from
-# the posts by `influtiers.aggregate`; followers = median over the influencer's posts;
+# the posts by `influtiers.evidence`; followers = median over the influencer's posts;
 # tiers are half-open intervals `[lower, upper)`. Engagement rate = (likes + comments)
 # / followers per post, summarised per influencer by the median of its posts.
 #
@@ -33,6 +33,7 @@ margin = [0.8, 1.25]
 output_dir = None
 accounts = None
 mapping = None
+run_dir = None
 
 # %%
 import matplotlib.pyplot as plt
@@ -49,6 +50,7 @@ s = StudySession(
     output_dir=output_dir,
     accounts=accounts,
     mapping=mapping,
+    run_dir=run_dir,
 )
 print(s.describe_data())
 
@@ -89,7 +91,7 @@ print(
 # bootstrap 95% interval (influencers resampled within tier).
 
 # %%
-sens = specification.scheme_sensitivity(s.posts, "micro", "macro", n_resamples=1000, seed=seed)
+sens = specification.scheme_sensitivity(s.evidence, "micro", "macro", n_resamples=1000, seed=seed)
 print(sens.round(4).to_string(index=False))
 
 # %%

@@ -36,11 +36,12 @@ margin = [0.8, 1.25]
 output_dir = None
 accounts = None
 mapping = None
+run_dir = None
 
 # %%
 import matplotlib.pyplot as plt
 
-from influtiers import claims, datasets, plots
+from influtiers import benchmarks, claims, plots
 from influtiers.studies import StudySession
 
 s = StudySession(
@@ -52,9 +53,10 @@ s = StudySession(
     output_dir=output_dir,
     accounts=accounts,
     mapping=mapping,
+    run_dir=run_dir,
 )
 print(s.describe_data())
-er = datasets.load_benchmarks("engagement_rates")
+er = benchmarks.load_benchmarks("engagement_rates")
 print(
     f"{len(er)} published engagement-rate figures from {er['source'].nunique()} sources; "
     f"seen: {er['seen'].value_counts().to_dict()}"
@@ -108,7 +110,7 @@ print(slopes.round(3).to_string(index=False))
 # ## Market size (C16)
 
 # %%
-ms = datasets.load_benchmarks("market_size")
+ms = benchmarks.load_benchmarks("market_size")
 fig, d = plots.line(
     ms.assign(series=ms["projected"].map({True: "projected", False: "reported"})),
     "figure_year",

@@ -35,11 +35,12 @@ margin = [0.8, 1.25]
 output_dir = None
 accounts = None
 mapping = None
+run_dir = None
 
 # %%
 import matplotlib.pyplot as plt
 
-from influtiers import plots, stats
+from influtiers import plots
 from influtiers.studies import StudySession
 
 s = StudySession(
@@ -51,6 +52,7 @@ s = StudySession(
     output_dir=output_dir,
     accounts=accounts,
     mapping=mapping,
+    run_dir=run_dir,
 )
 print(s.describe_data())
 
@@ -78,30 +80,25 @@ plt.show()
 # ## Equivalence test (C02)
 
 # %%
-tost = stats.equivalence_test(
-    table, "micro", "macro", value="rate_median", margin=margin, insufficient="return"
-)
-print(tost.summary())
+tost = s.result("C02", "tost") if s.has_result("C02", "tost") else None
+print(tost.summary() if tost else s.claims_table(["C02"]))
 
 # %% [markdown]
 # ## Absolute engagement per post (C03)
 
 # %%
-abs_rows = stats.absolute_ratio_table(
-    table,
-    "macro",
-    "micro",
-    values=("likes per post", "comments per post", "reach per post"),
-    seed=seed,
-)
-print(
-    abs_rows[["value", "estimate", "ci_low", "ci_high", "verdict"]].round(3).to_string(index=False)
-)
+abs_rows = {
+    f"{count} per post": s.result("C03", count)
+    for count in ("likes", "comments", "reach")
+    if s.has_result("C03", count)
+}
+for name, r in abs_rows.items():
+    print(f"{name}: {r.estimate:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}] {r.verdict}")
 
 # %%
 forest_rows = plots.stack_results(
-    {"C02 rate ratio micro/macro (90% CI, TOST)": tost}
-    | {f"C03 {v} macro/micro": r for v, r in abs_rows.set_index("value")["result"].items()}
+    ({"C02 rate ratio micro/macro (90% CI, TOST)": tost} if tost else {})
+    | {f"C03 {v} macro/micro": r for v, r in abs_rows.items()}
 )
 fig, d = plots.forest(
     forest_rows,

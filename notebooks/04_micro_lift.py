@@ -36,6 +36,7 @@ margin = [0.8, 1.25]
 output_dir = None
 accounts = None
 mapping = None
+run_dir = None
 
 # %%
 import matplotlib.pyplot as plt
@@ -52,6 +53,7 @@ s = StudySession(
     output_dir=output_dir,
     accounts=accounts,
     mapping=mapping,
+    run_dir=run_dir,
 )
 print(s.describe_data())
 
@@ -59,15 +61,17 @@ print(s.describe_data())
 # ## The rate ratio by each method
 
 # %%
-sch = s.scheme_for("C04")
-methods = stats.compare_lift_methods(s.posts, "micro", "macro", claimed=1.6, scheme=sch, seed=seed)
-print(
-    methods[["method", "estimate", "ci_low", "ci_high", "verdict"]].round(3).to_string(index=False)
-)
+lift_results = {
+    m: s.result("C04", "lift" if m == "bootstrap-mean" else m)
+    for m in stats.METHODS
+    if s.has_result("C04", "lift" if m == "bootstrap-mean" else m)
+}
+for m, r in lift_results.items():
+    print(f"{m:<17} {r.estimate:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]")
 
 # %%
 fig, d = plots.forest(
-    methods.assign(label=methods["method"]),
+    plots.stack_results(lift_results),
     reference={"claimed +60%": 1.6, "parity": 1.0},
     xlabel="micro / macro engagement-rate ratio ((likes + comments) / followers)",
     title="Micro lift by method (95% intervals)",
@@ -79,10 +83,12 @@ plt.show()
 # ## Specification curve
 # Every combination of tier scheme (with micro and macro tiers), engagement
 # definition available in the data, and aggregation (mean / median / trimmed /
-# pooled per influencer; pooled over posts).
+# sum ratio per influencer; over posts, sum / sum).
 
 # %%
-curve = specification.specification_curve(s.posts, "micro", "macro", claimed=1.6, seed=seed)
+curve = specification.specification_curve(
+    s.evidence, "micro", "macro", claimed=1.6, n_resamples=1000, seed=seed
+)
 summary = specification.summarise_curve(curve, claimed=1.6)
 for k, v in summary.items():
     print(f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}")

@@ -35,6 +35,7 @@ margin = [0.8, 1.25]
 output_dir = None
 accounts = None
 mapping = None
+run_dir = None
 
 # %%
 import matplotlib.pyplot as plt
@@ -51,6 +52,7 @@ s = StudySession(
     output_dir=output_dir,
     accounts=accounts,
     mapping=mapping,
+    run_dir=run_dir,
 )
 print(s.describe_data())
 
@@ -58,11 +60,11 @@ print(s.describe_data())
 # ## Does the rate fall with size? (C05)
 
 # %%
-el = stats.elasticity(s.posts, insufficient="return")
-print(el.summary())
 table = s.table("C05")
-trend = stats.tier_trend(table, value="rate_median", insufficient="return")
-print(trend.summary())
+el = s.result("C05", "elasticity") if s.has_result("C05", "elasticity") else None
+trend = s.result("C05", "trend") if s.has_result("C05", "trend") else None
+for r in (el, trend):
+    print(r.summary() if r else s.claims_table(["C05"]))
 
 # %%
 fig, d = plots.binned_curve(
@@ -73,8 +75,10 @@ fig, d = plots.binned_curve(
         "influencer-level OLS fit (C05)": stats.fitted_curve(
             el, table["followers"], rate=True, model="ols"
         ),
-        "post-level PPML fit": stats.fitted_curve(el, table["followers"], rate=True),
-    },
+        "PPML fit over posts": stats.fitted_curve(el, table["followers"], rate=True),
+    }
+    if el
+    else None,
     title="Engagement rate against followers",
 )
 s.save(fig, d, "05_rate_curve")
@@ -84,16 +88,16 @@ plt.show()
 # ## Absolute engagement per post (C06, C07)
 
 # %%
-iu = stats.inverted_u(s.posts, insufficient="return")
-print(iu.summary())
+iu = s.result("C07", "inverted_u") if s.has_result("C07", "inverted_u") else None
+print(iu.summary() if iu else s.claims_table(["C07"]))
 
 # %%
 fig, d = plots.binned_curve(
     table,
     "engagement_mean",
     ylabel="mean likes + comments per post",
-    fits={"quadratic PPML fit": stats.fitted_curve(iu, table["followers"])},
-    vlines={"turning point": iu.estimate} if iu.estimate == iu.estimate else None,
+    fits={"quadratic PPML fit": stats.fitted_curve(iu, table["followers"])} if iu else None,
+    vlines={"turning point": iu.estimate} if iu and iu.estimate == iu.estimate else None,
     title="Absolute engagement against followers",
 )
 s.save(fig, d, "05_absolute_curve")

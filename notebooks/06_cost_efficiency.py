@@ -34,11 +34,12 @@ margin = [0.8, 1.25]
 output_dir = None
 accounts = None
 mapping = None
+run_dir = None
 
 # %%
 import matplotlib.pyplot as plt
 
-from influtiers import claims, datasets, plots
+from influtiers import benchmarks, claims, plots
 from influtiers.studies import StudySession
 
 s = StudySession(
@@ -50,6 +51,7 @@ s = StudySession(
     output_dir=output_dir,
     accounts=accounts,
     mapping=mapping,
+    run_dir=run_dir,
 )
 print(s.describe_data())
 
@@ -63,7 +65,7 @@ print(
 )
 
 # %%
-prices = datasets.load_benchmarks("prices")
+prices = benchmarks.load_benchmarks("prices")
 fig, d = plots.price_by_tier(costs, prices[prices["source"].eq("Shopify 2023")])
 s.save(fig, d, "06_price_by_tier")
 plt.show()

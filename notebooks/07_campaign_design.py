@@ -35,11 +35,13 @@ margin = [0.8, 1.25]
 output_dir = None
 accounts = None
 mapping = None
+run_dir = None
 
 # %%
 import matplotlib.pyplot as plt
+import pandas as pd
 
-from influtiers import claims, plots, stats
+from influtiers import plots
 from influtiers.studies import StudySession
 
 s = StudySession(
@@ -51,19 +53,17 @@ s = StudySession(
     output_dir=output_dir,
     accounts=accounts,
     mapping=mapping,
+    run_dir=run_dir,
 )
 print(s.describe_data())
 
 # %%
-table = s.table("C12")
-sd_log = stats.between_influencer_sd(table, "micro")
-print(f"between-influencer SD of log engagement rate (micro): {sd_log:.3f}")
+ab = s.result("C12", "power") if s.has_result("C12", "power") else None
+print(ab.summary() if ab else s.claims_table(["C12"]))
 
 # %%
-power = stats.power_table(
-    sd_log=sd_log, n_influencers=(10, 20, 40, 80, 160), lifts=(1.1, 1.2, 1.6), n_sims=400, seed=seed
-)
-print(power.round(3).to_string(index=False))
+power = pd.DataFrame(ab.details["power_table"] if ab else [])
+print(power.round(3).to_string(index=False) if len(power) else "no power table")
 
 # %%
 fig, d = plots.line(
@@ -85,13 +85,13 @@ plt.show()
 # The budget is the price of one typical macro post (median macro price in the data).
 
 # %%
-budget = claims.portfolio_budget(table)
-risk = stats.portfolio_risk(table, budget, n_macro=1, seed=seed, n_sims=5000, insufficient="return")
-print(risk.summary())
+risk = s.result("C13", "portfolio") if s.has_result("C13", "portfolio") else None
+budget = risk.budget if risk else float("nan")
+print(risk.summary() if risk else s.claims_table(["C13"]))
 
 # %%
 fig, d = plots.histogram(
-    risk.totals_frame(),
+    risk.totals_frame() if risk else pd.DataFrame({"total_engagement": [], "strategy": []}),
     "total_engagement",
     hue="strategy",
     logx=True,

@@ -33,6 +33,7 @@ margin = [0.8, 1.25]
 output_dir = None
 accounts = None
 mapping = None
+run_dir = None
 
 # %%
 import matplotlib.pyplot as plt
@@ -49,11 +50,12 @@ s = StudySession(
     output_dir=output_dir,
     accounts=accounts,
     mapping=mapping,
+    run_dir=run_dir,
 )
 print(s.describe_data())
 
 # %%
-by_sp = s.table("C14", by=("sponsored",))
+by_sp = s.table("C14", by_sponsored=True)
 pen = stats.sponsored_penalty_by_tier(by_sp)
 print(
     pen[["tier", "n_influencers", "estimate", "ci_low", "ci_high"]].round(3).to_string(index=False)
@@ -71,8 +73,8 @@ s.save(fig, d, "08_sponsored_penalty")
 plt.show()
 
 # %%
-cmp = stats.sponsored_penalty(by_sp, "micro", "macro", insufficient="return")
-print(cmp.summary())
+cmp = s.result("C14", "penalty") if s.has_result("C14", "penalty") else None
+print(cmp.summary() if cmp else s.claims_table(["C14"]))
 
 # %% [markdown]
 # ## Claims table

@@ -8,15 +8,19 @@ import pandas as pd
 import pytest
 
 from influtiers import claims
+from influtiers.analysis import analyse
 from influtiers.cli import main
 from influtiers.stats.simulate import simulate_posts
 
 TIERS = {"nano": 150, "micro": 150, "macro": 150, "mega": 60}
 
 
+def run(posts, ids=None, n_resamples=500, seed=1, **kw):
+    return analyse(posts, claims=ids, n_resamples=n_resamples, seed=seed, **kw).ledger
+
+
 def ledger(posts, ids, **kw):
-    led = claims.run_ledger(posts, claims=ids, n_boot=500, seed=1, **kw)
-    return led.set_index("claim_id")
+    return run(posts, ids, **kw).set_index("claim_id")
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +176,7 @@ def test_power_claim_contradicted_for_20_influencers(equal_rates):
 
 
 def test_ledger_rows_have_every_column_and_json_is_clean(equal_rates):
-    led = claims.run_ledger(equal_rates, n_boot=300, seed=1)
+    led = run(equal_rates, n_resamples=300)
     assert list(led.columns) == claims.LEDGER_COLUMNS
     assert set(led["verdict"]) <= set(claims.VERDICTS)
     recs = json.loads(led.to_records_json())
@@ -183,16 +187,14 @@ def test_ledger_rows_have_every_column_and_json_is_clean(equal_rates):
 
 
 def test_ledger_is_deterministic(equal_rates):
-    a = claims.run_ledger(equal_rates, claims=["C03", "C04", "C13"], n_boot=300, seed=7)
-    b = claims.run_ledger(equal_rates, claims=["C03", "C04", "C13"], n_boot=300, seed=7)
+    a = run(equal_rates, ["C03", "C04", "C13"], n_resamples=300, seed=7)
+    b = run(equal_rates, ["C03", "C04", "C13"], n_resamples=300, seed=7)
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_unknown_claim_id():
     with pytest.raises(KeyError, match="C99"):
-        claims.run_ledger(
-            pd.DataFrame({"account_id": ["a"], "followers": [1.0], "likes": [1.0]}), claims=["C99"]
-        )
+        run(pd.DataFrame({"account_id": ["a"], "followers": [1.0], "likes": [1.0]}), ["C99"])
 
 
 def test_benchmark_ledger():

@@ -119,8 +119,8 @@ def _boom(args):
 
 
 def test_internal_error_exits_1(monkeypatch, capsys):
-    cfg, _, help_ = cli._BUILTIN["schemes"]
-    monkeypatch.setitem(cli._BUILTIN, "schemes", (cfg, _boom, help_))
+    cfg, _, help_ = cli.COMMANDS["schemes"]
+    monkeypatch.setitem(cli.COMMANDS, "schemes", (cfg, _boom, help_))
     assert main(["schemes"]) == 1
     cap = capsys.readouterr()
     err = cap.err.strip()
@@ -145,8 +145,8 @@ def test_input_errors_exit_2_not_1(monkeypatch, capsys, exc):
     def raise_(args):
         raise exc
 
-    cfg, _, help_ = cli._BUILTIN["schemes"]
-    monkeypatch.setitem(cli._BUILTIN, "schemes", (cfg, raise_, help_))
+    cfg, _, help_ = cli.COMMANDS["schemes"]
+    monkeypatch.setitem(cli.COMMANDS, "schemes", (cfg, raise_, help_))
     assert main(["schemes"]) == 2
     err = capsys.readouterr().err
     assert "error:" in err and "internal error" not in err

@@ -7,19 +7,20 @@ import pyarrow
 import pyarrow.parquet as pq
 import pytest
 
+from influtiers import benchmarks as bm
 from influtiers import config
 from influtiers import datasets as ds
-from influtiers.aggregate import influencer_table
+from influtiers.evidence import influencer_table
 from influtiers.schema import DTYPES, POST_COLUMNS
 
 # --------------------------------------------------------------------- benchmarks
 
 
-@pytest.mark.parametrize("kind", sorted(ds.BENCHMARKS))
+@pytest.mark.parametrize("kind", sorted(bm.BENCHMARKS))
 def test_load_benchmarks_columns_and_dtypes(kind):
-    df = ds.load_benchmarks(kind)
+    df = bm.load_benchmarks(kind)
     assert len(df) > 0
-    for c in ds.BENCHMARKS[kind][1]:
+    for c in bm.BENCHMARKS[kind][1]:
         assert c in df.columns
     assert df["value"].dtype == "float64"
     assert df["year"].dtype == "Int64"
@@ -29,21 +30,21 @@ def test_load_benchmarks_columns_and_dtypes(kind):
 
 
 def test_list_benchmarks():
-    assert set(ds.list_benchmarks()) == {
+    assert set(bm.list_benchmarks()) == {
         "engagement_rates",
         "prices",
         "market_size",
         "claims_figures",
     }
     with pytest.raises(KeyError):
-        ds.load_benchmarks("nope")
+        bm.load_benchmarks("nope")
 
 
 def test_benchmark_validation(tmp_path):
     p = tmp_path / "bad.csv"
     p.write_text("source,value\nx,1\n")
-    with pytest.raises(ds.BenchmarkError, match="missing required"):
-        ds.load_benchmarks("engagement_rates", path=p)
+    with pytest.raises(bm.BenchmarkError, match="missing required"):
+        bm.load_benchmarks("engagement_rates", path=p)
 
 
 def _row(df, source, band, platform=None):
@@ -55,7 +56,7 @@ def _row(df, source, band, platform=None):
 
 
 def test_engagement_rate_figures():
-    er = ds.load_benchmarks("engagement_rates")
+    er = bm.load_benchmarks("engagement_rates")
     assert _row(er, "Mediakix 2017", "micro")["value"] == pytest.approx(0.0275)
     macro = _row(er, "Mediakix 2017", "macro")
     assert macro["value"] == pytest.approx(0.0265) and pd.isna(macro["upper"])
@@ -72,7 +73,7 @@ def test_engagement_rate_figures():
 
 
 def test_claims_figures():
-    cf = ds.load_benchmarks("claims_figures")
+    cf = bm.load_benchmarks("claims_figures")
     hs = cf[cf["figure"].str.contains("60%")].iloc[0]
     assert hs["value"] == pytest.approx(1.6)
     assert "average campaigns" in hs["comparison"] and "NOT macro" in hs["comparison"]
@@ -82,7 +83,7 @@ def test_claims_figures():
 
 
 def test_prices_agree_with_simulator():
-    pr = ds.load_benchmarks("prices")
+    pr = bm.load_benchmarks("prices")
     for plat, ranges in ds.SHOPIFY_PRICES.items():
         rows = pr[pr["platform"].eq(plat) & pr["source"].eq("Shopify 2023")]
         assert len(rows) == 5
@@ -96,7 +97,7 @@ def test_prices_agree_with_simulator():
 
 
 def test_market_size():
-    ms = ds.load_benchmarks("market_size")
+    ms = bm.load_benchmarks("market_size")
     s = dict(zip(ms["figure_year"], ms["value"], strict=True))
     assert s == {
         2016: 1.7,

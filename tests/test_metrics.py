@@ -6,16 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from influtiers import metrics
+from influtiers import config
+from influtiers.evidence import influencer_table
 from influtiers.metrics import (
     DEFINITIONS,
     EngagementDefinition,
     get_definition,
-    influencer_rates,
     post_engagement,
     post_exposure,
     post_rate,
-    tier_pooled,
+    tier_sum_ratio,
     tier_summary,
 )
 
@@ -140,7 +140,7 @@ def test_definition_needing_absent_column_raises_keyerror_naming_it(name, absent
     other = post_engagement if is_exposure else post_exposure
     assert other(posts, name).notna().all()
     with pytest.raises(KeyError, match=absent):
-        influencer_rates(posts, name)
+        influencer_table(posts, name)
 
 
 def test_labels():
@@ -198,7 +198,7 @@ def _influencer_posts() -> pd.DataFrame:
 
 
 def test_influencer_rates_hand_example():
-    t = influencer_rates(_influencer_posts(), trim=0.2).set_index("account_id")
+    t = influencer_table(_influencer_posts(), trim=0.2).set_index("account_id")
     a, b = t.loc["a"], t.loc["b"]
     # a: rated posts 1-5 only
     assert a["n_posts"] == 7
@@ -213,9 +213,9 @@ def test_influencer_rates_hand_example():
     assert a["rate_trimmed"] == pytest.approx(0.11 / 3)
     # pooled = (10 + 20 + 40 + 50 + 400) / (4 * 1000 + 2000) = 520 / 6000
     # (the hidden-likes post is out of numerator AND denominator: not 520 / 7000)
-    assert a["engagement_rated_sum"] == pytest.approx(520.0)
+    assert a["rated_sum"] == pytest.approx(520.0)
     assert a["exposure_sum"] == pytest.approx(6000.0)
-    assert a["rate_pooled"] == pytest.approx(520 / 6000)
+    assert a["rate_sum_ratio"] == pytest.approx(520 / 6000)
     # the hidden post still counts as a post, but its likes are not a 0
     assert a["likes_n"] == 6
     assert a["likes_sum"] == pytest.approx(10 + 15 + 40 + 50 + 400 + 30)
@@ -227,7 +227,7 @@ def test_influencer_rates_hand_example():
     assert b["rate_mean"] == pytest.approx(0.04)
     assert b["rate_median"] == pytest.approx(0.03)
     assert b["rate_trimmed"] == pytest.approx(0.04)
-    assert b["rate_pooled"] == pytest.approx(0.04)
+    assert b["rate_sum_ratio"] == pytest.approx(0.04)
 
     assert t.attrs["definition"] == "er_followers"
     assert t.attrs["definition_label"] == "(likes + comments) / followers"
@@ -236,14 +236,14 @@ def test_influencer_rates_hand_example():
 
 def test_influencer_rates_trim_zero_and_default():
     posts = _influencer_posts()
-    t0 = influencer_rates(posts, trim=0).set_index("account_id")
+    t0 = influencer_table(posts, trim=0).set_index("account_id")
     # trim 0: trimmed mean is the mean, and the median is still the median
     assert t0.loc["a", "rate_trimmed"] == pytest.approx(0.064)
     assert t0.loc["a", "rate_median"] == pytest.approx(0.04)
     assert t0.loc["b", "rate_median"] == pytest.approx(0.03)
     # default trim 0.1 of 5 -> floor(0.5) = 0: nothing cut
-    td = influencer_rates(posts).set_index("account_id")
-    assert td.attrs["trim"] == metrics.DEFAULT_TRIM == 0.1
+    td = influencer_table(posts).set_index("account_id")
+    assert td.attrs["trim"] == config.TRIM == 0.1
     assert td.loc["a", "rate_trimmed"] == pytest.approx(0.064)
 
 
@@ -256,11 +256,11 @@ def test_influencer_with_only_hidden_posts_has_no_rate():
             "comments": [1.0, 2.0, 0.0],
         }
     )
-    t = influencer_rates(posts).set_index("account_id")
+    t = influencer_table(posts).set_index("account_id")
     assert t.loc["h", "n_rated"] == 0
-    for c in ("rate_mean", "rate_median", "rate_trimmed", "rate_pooled"):
+    for c in ("rate_mean", "rate_median", "rate_trimmed", "rate_sum_ratio"):
         assert math.isnan(t.loc["h", c]), c  # not 0
-    assert t.loc["ok", "rate_pooled"] == pytest.approx(0.01)
+    assert t.loc["ok", "rate_sum_ratio"] == pytest.approx(0.01)
 
 
 # ---------------------------------------------------------------- per tier
@@ -287,7 +287,7 @@ def _tier_posts() -> pd.DataFrame:
 
 
 def test_tier_summary_each_influencer_weighs_once():
-    infl = influencer_rates(_tier_posts())
+    infl = influencer_table(_tier_posts())
     med = tier_summary(infl, "mean", stat="median").set_index("tier")
     # nano influencer means 0.04, 0.01, 0.10 -> median 0.04; micro 0.10, 0.01 -> 0.055
     assert med.loc["nano", "rate"] == pytest.approx(0.04)
@@ -310,12 +310,12 @@ def test_tier_summary_each_influencer_weighs_once():
     assert g.loc["micro", "rate"] == pytest.approx(math.sqrt(0.001))
 
     # per-influencer pooled: n1 = 80 / 2000 = 0.04 as well; a different "how" picks its column
-    pooled_infl = tier_summary(infl, "pooled", stat="mean").set_index("tier")
+    pooled_infl = tier_summary(infl, "sum_ratio", stat="mean").set_index("tier")
     assert pooled_infl.loc["nano", "rate"] == pytest.approx(0.05)
 
 
-def test_tier_pooled_posts_weigh_by_size_and_differs_from_influencer_unit():
-    out = tier_pooled(_tier_posts()).set_index("tier")
+def test_tier_sum_ratio_posts_weigh_by_size_and_differs_from_influencer_unit():
+    out = tier_sum_ratio(influencer_table(_tier_posts())).set_index("tier")
     # nano: (50 + 30 + 20 + 500) / (1000 + 1000 + 2000 + 5000) = 600 / 9000
     assert out.loc["nano", "rate"] == pytest.approx(600 / 9000)
     # micro: (2000 + 3 * 200) / (4 * 20000) = 2600 / 80000 = 0.0325; the post with hidden
@@ -326,17 +326,19 @@ def test_tier_pooled_posts_weigh_by_size_and_differs_from_influencer_unit():
     assert set(out["unit"]) == {"post"}
     # the two units disagree on this example: per-influencer median says nano < micro
     # (0.04 < 0.055), pooled over posts says nano > micro (0.0667 > 0.0325)
-    summ = tier_summary(influencer_rates(_tier_posts()), "mean").set_index("tier")
+    summ = tier_summary(influencer_table(_tier_posts()), "mean").set_index("tier")
     assert summ.loc["nano", "rate"] < summ.loc["micro", "rate"]
     assert out.loc["nano", "rate"] > out.loc["micro", "rate"]
 
 
-def test_tier_pooled_excludes_nonpositive_exposure_and_keeps_empty_tiers_missing():
+def test_tier_sum_ratio_excludes_nonpositive_exposure_and_keeps_empty_tiers_missing():
     posts = _tier_posts()
     extra = pd.DataFrame(
         {"account_id": ["z"], "followers": [0.0], "likes": [10.0], "comments": [0.0]}
     )
-    out = tier_pooled(pd.concat([posts, extra], ignore_index=True)).set_index("tier")
+    out = tier_sum_ratio(influencer_table(pd.concat([posts, extra], ignore_index=True))).set_index(
+        "tier"
+    )
     assert out.loc["below", "n_posts"] == 0  # followers 0 is "below", but has no rate
     assert math.isnan(out.loc["below", "rate"])
     assert math.isnan(out.loc["macro", "rate"])  # no posts: missing, not 0
@@ -344,7 +346,7 @@ def test_tier_pooled_excludes_nonpositive_exposure_and_keeps_empty_tiers_missing
 
 
 def test_tier_summary_rejects_unknown_aggregation_and_stat():
-    infl = influencer_rates(_tier_posts())
+    infl = influencer_table(_tier_posts())
     with pytest.raises(ValueError, match="aggregation"):
         tier_summary(infl, "mode")
     with pytest.raises(ValueError, match="stat"):

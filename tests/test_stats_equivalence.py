@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.weightstats import ttost_ind
 
-from influtiers.aggregate import influencer_table
+from influtiers.evidence import influencer_table
 from influtiers.stats import InsufficientData, equivalence_test, equivalence_test_arrays
 from influtiers.stats.simulate import simulate_posts
 

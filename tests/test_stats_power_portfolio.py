@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.power import TTestIndPower
 
-from influtiers.aggregate import influencer_table
+from influtiers.evidence import influencer_table
 from influtiers.stats import (
     minimum_detectable_lift,
     portfolio_risk,
@@ -47,9 +47,14 @@ def test_portfolio_risk():
     assert tab.loc["micro", "mean_n_influencers"] > tab.loc["macro", "mean_n_influencers"]
     r2 = portfolio_risk(t, 20_000, target=20_000, n_sims=4000, seed=1)
     assert r2.table.equals(r.table)
-    emp = portfolio_risk(t, 20_000, posts=posts, n_macro=1, n_sims=2000, seed=2)
-    assert emp.table.loc[0, "mean_n_influencers"] == 1
-    assert 0 <= emp.table.loc[0, "p_below_target"] <= 1
+    one = portfolio_risk(t, 20_000, n_macro=1, n_sims=2000, seed=2)
+    assert one.table.loc[0, "mean_n_influencers"] == 1
+    assert 0 <= one.table.loc[0, "p_below_target"] <= 1
+    # the record round-trips (the run directory stores it as JSON)
+    from influtiers.stats import PortfolioResult
+
+    back = PortfolioResult.from_dict(json.loads(json.dumps(one.to_dict())))
+    assert back.summary() == one.summary() and back.cv_ratio(seed=1) == one.cv_ratio(seed=1)
     t2 = t.drop(columns=["cost_sum", "cost_n"])
     r3 = portfolio_risk(t2, 20_000, n_sims=500, seed=1, price_per_post=lambda f: 0.02 * f)
     assert any("price_per_post" in f for f in r3.flags)

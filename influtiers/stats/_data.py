@@ -1,12 +1,11 @@
-"""Internal helpers: pull groups out of an influencer table, prepare posts for GLMs."""
+"""Helpers shared by the tests: pull groups and values out of an influencer table."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..metrics import get_definition, post_engagement, post_exposure
-from ..tiers import get_scheme
+from ..metrics import get_definition
 
 
 def definition_label(frame: pd.DataFrame, definition=None) -> str:
@@ -23,11 +22,6 @@ def definition_label(frame: pd.DataFrame, definition=None) -> str:
         except KeyError:
             return str(name)
     return ""
-
-
-def is_posts(frame: pd.DataFrame) -> bool:
-    """True for a posts table (not an influencer table from :func:`influencer_table`)."""
-    return frame.attrs.get("unit") != "influencer" and "n_posts" not in frame.columns
 
 
 def group_values(
@@ -62,39 +56,3 @@ def per_value(table: pd.DataFrame, value: str) -> tuple[pd.Series, str]:
             n = table[f"{c}_n"].where(table[f"{c}_n"] > 0)
             return (table[f"{c}_sum"] / n).astype(float), value
     raise KeyError(f"the table has no {value!r} column (nor '<count>_sum'/'<count>_n')")
-
-
-def prepare_posts(
-    posts: pd.DataFrame, definition=None, *, scheme=None, group: str = "tier"
-) -> pd.DataFrame:
-    """Posts with ``engagement``, ``exposure``, ``cluster`` and the influencer's ``tier``.
-
-    The tier is that of the influencer (median followers over its posts, as in
-    :func:`influtiers.aggregate.influencer_table`), so an influencer never
-    straddles two tiers. Posts without engagement or with non-positive exposure
-    are dropped.
-    """
-    d = get_definition(definition)
-    plat = (
-        posts["platform"].astype("string").fillna("unknown")
-        if "platform" in posts
-        else pd.Series("unknown", index=posts.index, dtype="string")
-    )
-    cluster = plat + "\x1f" + posts["account_id"].astype("string")
-    df = pd.DataFrame(
-        {
-            "cluster": cluster.to_numpy(),
-            "platform": plat.to_numpy(),
-            "followers": pd.to_numeric(posts["followers"], errors="coerce").to_numpy(float),
-            "engagement": post_engagement(posts, d).to_numpy(),
-            "exposure": post_exposure(posts, d).to_numpy(),
-        }
-    )
-    if group != "tier" and group in posts:
-        df[group] = posts[group].to_numpy()
-    else:
-        med = df.groupby("cluster", sort=False)["followers"].transform("median")
-        s = get_scheme(scheme)
-        df["tier"] = s.classify(med.to_numpy(), df["platform"].to_numpy())
-    df = df[np.isfinite(df["engagement"]) & np.isfinite(df["exposure"])].reset_index(drop=True)
-    return df

@@ -173,7 +173,7 @@ def equivalence_test(
 
     Worked example: nano vs micro on simulated data where they truly are the same.
 
-    >>> from influtiers.aggregate import influencer_table
+    >>> from influtiers.evidence import influencer_table
     >>> from influtiers.stats.simulate import simulate_posts
     >>> posts, truth = simulate_posts(tiers={"nano": 150, "micro": 150}, seed=1)
     >>> r = equivalence_test(influencer_table(posts), "nano", "micro")

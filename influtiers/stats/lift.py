@@ -2,17 +2,17 @@
 
 Methods (``method=``)
 ---------------------
-``"glm-poisson"``       Poisson GLM on posts, ``engagement ~ 1 + [tier == a]`` with offset
-                        ``log(exposure)``, cluster-robust (sandwich) SEs by influencer,
-                        Wald interval. Small-sample corrections (default): the CV3
-                        variance (leave-one-influencer-out jackknife, one-step, MacKinnon,
-                        Nielsen & Webb 2023) and a t reference with G - 1 degrees of
-                        freedom (G = influencers); ``small_sample=False`` in
-                        :func:`glm_rate_ratio` gives the plain CR1 sandwich with normal
-                        quantiles. Estimand: ratio of pooled rates
+``"glm-poisson"``       Poisson GLM ``engagement ~ 1 + [tier == a]`` with offset
+                        ``log(exposure)``, fitted on the influencer table's sums (exactly
+                        the post-level model clustered by influencer:
+                        :mod:`influtiers.stats.glm`). The CV3 variance
+                        (leave-one-influencer-out jackknife, one-step, MacKinnon, Nielsen
+                        & Webb 2023) and a t reference with G - 1 degrees of freedom (G =
+                        influencers). Estimand: ratio of pooled rates
                         ``E[engagement] / E[exposure]`` of the two tiers.
-``"glm-negbin"``        the same with a negative-binomial GLM whose ``alpha`` is the
-                        Cameron-Trivedi moment estimate from the Poisson fit.
+``"glm-negbin"``        negative-binomial GLM of the influencer sums whose ``alpha`` is the
+                        Cameron-Trivedi moment estimate from the Poisson fit (no exact
+                        post-level equivalent).
 ``"bootstrap-mean"``    ratio of tier means of influencer rates (``value``, default
                         ``rate_mean``), cluster bootstrap (influencers resampled within
                         tier), ``interval="auto"`` (default: ``"studentized"``, bootstrap-t
@@ -28,10 +28,11 @@ below the claim: the true lift is lower than claimed), ``contradicted-higher``.
 
 Examples
 --------
+>>> from influtiers.evidence import influencer_table
 >>> from influtiers.stats.simulate import simulate_posts
 >>> posts, truth = simulate_posts(tiers={"micro": 60, "macro": 60}, tier_ratio={"micro": 1.5},
 ...                               posts_per_influencer=10, seed=5)
->>> r = rate_ratio(posts, "micro", "macro", method="glm-poisson")
+>>> r = rate_ratio(influencer_table(posts), "micro", "macro", method="glm-poisson")
 >>> round(r.estimate, 2), round(r.ci_low, 2), round(r.ci_high, 2)
 (1.28, 0.97, 1.69)
 >>> claimed_lift_verdict(r, 6.7)   # e.g. "micro-influencers get 6.7x the engagement"
@@ -44,13 +45,11 @@ import math
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as st
 
-from ..aggregate import influencer_table
-from ..metrics import get_definition
-from ._data import definition_label, group_values, is_posts, per_value, prepare_posts
+from ._data import definition_label, group_values, per_value
 from .bootstrap import bootstrap_ratio
+from .glm import poisson_fit, wald
 from .results import StatResult, check_sizes, handle_insufficient
 
 METHODS = ("glm-poisson", "glm-negbin", "bootstrap-mean", "bootstrap-median", "median-ratio")
@@ -82,111 +81,72 @@ def _with_claim(r: StatResult, claimed, a, b) -> StatResult:
     )
 
 
-def _cv3_se(X, y, mu, alpha_nb, codes) -> float:
-    """CV3 cluster-jackknife SE of the slope of a log-link Poisson / NB2 GLM.
-
-    One-step leave-one-cluster-out estimates ``beta_(-g) = beta - (A - A_g)^-1 U_g``
-    (``U_g`` the cluster's score, ``A`` the expected information), then
-    ``V = (G - 1) / G * sum_g (beta_(-g) - beta)^2`` (CV3 of MacKinnon, Nielsen & Webb,
-    J. Econometrics 2023). Vectorised over clusters."""
-    den = 1.0 + alpha_nb * mu
-    r, w = (y - mu) / den, mu / den
-    G = int(codes.max()) + 1
-    U = np.column_stack([np.bincount(codes, X[:, j] * r, G) for j in range(2)])
-    A = np.empty((G, 2, 2))
-    for j in range(2):
-        for k in range(j, 2):
-            A[:, j, k] = A[:, k, j] = np.bincount(codes, w * X[:, j] * X[:, k], G)
-    d = np.linalg.solve(A.sum(axis=0)[None] - A, U[:, :, None])[:, 1, 0]
-    return float(math.sqrt((G - 1) / G * np.sum(d**2)))
-
-
 def glm_rate_ratio(
-    posts: pd.DataFrame,
+    table: pd.DataFrame,
     a,
     b,
     *,
     family: str = "poisson",
-    definition=None,
-    scheme=None,
     group: str = "tier",
     confidence: float = 0.95,
-    prepared: pd.DataFrame | None = None,
-    small_sample: bool = True,
 ) -> StatResult:
-    """GLM rate ratio of ``a`` over ``b`` on posts with cluster-robust SEs by influencer.
+    """GLM rate ratio of ``a`` over ``b`` from an influencer table's sums.
 
-    ``small_sample=True`` (default): CV3 (cluster-jackknife) SE and t(G - 1) quantiles,
-    G the number of influencers; the CR1 sandwich SE of statsmodels is kept in
-    ``details["se_log_cr1"]``. ``small_sample=False``: CR1 SE with normal quantiles."""
-    df = (
-        prepared
-        if prepared is not None
-        else prepare_posts(posts, definition, scheme=scheme, group=group)
+    ``family="poisson"``: the influencer-level Poisson model of ``rated_sum`` with offset
+    ``log(exposure_sum)``, which is exactly the post-level Poisson GLM with offset
+    ``log(exposure)`` clustered by influencer (:mod:`influtiers.stats.glm`); CV3
+    (cluster-jackknife) SE and a t interval with G - 1 df, G the influencers; the HC0 SE
+    (= the post-level sandwich without correction) is kept in ``details["se_log_hc0"]``.
+    ``family="negbin"``: NB2 on the influencer sums (no exact post-level equivalent)."""
+    g = table[group].astype("object").to_numpy()
+    ok = (
+        ((g == a) | (g == b))
+        & (table["n_rated"].to_numpy() > 0)
+        & (table["exposure_sum"].to_numpy(dtype=float) > 0)
     )
-    g = df[group].to_numpy(dtype=object)
-    ina, inb = g == a, g == b
-    sub = df.loc[ina | inb]
-    is_a = ina[ina | inb].astype(float)
-    codes = pd.factorize(sub["cluster"])[0]
-    sizes = {
-        str(a): int(np.unique(codes[is_a == 1]).size),
-        str(b): int(np.unique(codes[is_a == 0]).size),
-    }
+    sub = table.loc[ok]
+    is_a = (g[ok] == a).astype(float)
+    sizes = {str(a): int(is_a.sum()), str(b): int((1 - is_a).sum())}
     flags = check_sizes(sizes)
-    y = sub["engagement"].to_numpy(float)
-    off = np.log(sub["exposure"].to_numpy(float))
+    y = sub["rated_sum"].to_numpy(float)
+    off = np.log(sub["exposure_sum"].to_numpy(float))
     X = np.column_stack([np.ones(len(y)), is_a])
-    ckw = {"groups": codes}
-    pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=off).fit(
-        cov_type="cluster", cov_kwds=ckw
-    )
-    details = {}
-    alpha_nb = 0.0
+    fit = poisson_fit(y, X, off, family=family)
+    w = wald(fit, 1, confidence)
+    beta, se = w["estimate"], w["se"]
     if family == "poisson":
-        fit = pois
-        method = "Poisson GLM, offset log(exposure), cluster-robust SE by influencer, Wald CI"
-    elif family == "negbin":
-        mu = pois.fittedvalues
-        alpha_nb = max(float(np.sum((y - mu) ** 2 - y) / np.sum(mu**2)), 1e-8)
-        fit = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha_nb), offset=off).fit(
-            cov_type="cluster", cov_kwds=ckw
-        )
-        details["nb_alpha"] = alpha_nb
-        method = (
-            "negative-binomial GLM (moment alpha), offset log(exposure), "
-            "cluster-robust SE by influencer, Wald CI"
-        )
+        method = "Poisson GLM of influencer sums, offset log(exposure)"
+        estimand = f"ratio of pooled rates (sum engagement / sum exposure), {a} / {b}"
     else:
-        raise ValueError("family must be 'poisson' or 'negbin'")
-    beta, se_cr1 = float(fit.params[1]), float(fit.bse[1])
-    n_clusters = int(codes.max()) + 1
-    if small_sample:
-        se = _cv3_se(X, y, np.asarray(fit.fittedvalues, float), alpha_nb, codes)
-        ref = st.t(n_clusters - 1)
-        method += f" (CV3 jackknife SE, t with {n_clusters - 1} df)"
-    else:
-        se, ref = se_cr1, st.norm
-        method += " (CR1 SE, normal quantiles)"
-    z = float(ref.ppf(0.5 + confidence / 2))
-    details.update(se_log_cr1=se_cr1, small_sample=small_sample, df=n_clusters - 1)
-    n_posts = {str(a): int(is_a.sum()), str(b): int((1 - is_a).sum())}
+        method = f"negative-binomial GLM of influencer sums (moment alpha {fit.alpha_nb:.3g})"
+        estimand = f"ratio of expected influencer rates (NB2 on influencer sums), {a} / {b}"
+    method += f", CV3 jackknife SE, t with {fit.df} df"
+    n_posts = {
+        str(a): int(sub["n_rated"].to_numpy()[is_a == 1].sum()),
+        str(b): int(sub["n_rated"].to_numpy()[is_a == 0].sum()),
+    }
+    lo, hi = w["ci"]
     return StatResult(
         test="rate_ratio",
         estimate=math.exp(beta),
-        ci_low=math.exp(beta - z * se),
-        ci_high=math.exp(beta + z * se),
+        ci_low=math.exp(lo),
+        ci_high=math.exp(hi),
         confidence=confidence,
-        statistic={"z": beta / se, "log_ratio": beta, "se_log": se},
-        p_value=float(2 * ref.sf(abs(beta / se))),
+        statistic={"t": w["t"], "log_ratio": beta, "se_log": se, "df": float(fit.df)},
+        p_value=w["p"],
         n_influencers=sizes,
         n_posts=n_posts,
-        definition=definition_label(posts, definition),
+        definition=definition_label(table),
         method=method,
-        unit="post (clustered by influencer)",
-        estimand=f"ratio of pooled rates (sum engagement / sum exposure), {a} / {b}",
+        unit="influencer (posts summed; = post-level model clustered by influencer)",
+        estimand=estimand,
         flags=tuple(flags),
-        details={"family": family, **details},
+        details={
+            "family": family,
+            "se_log_hc0": float(math.sqrt(fit.cov_hc0[1, 1])),
+            "df": fit.df,
+            **({"nb_alpha": fit.alpha_nb} if family == "negbin" else {}),
+        },
     )
 
 
@@ -243,15 +203,13 @@ def _boot_result(
 
 
 def rate_ratio(
-    posts_or_table: pd.DataFrame,
+    table: pd.DataFrame,
     a,
     b,
     *,
     method: str = "glm-poisson",
     value: str = "rate_mean",
     group: str = "tier",
-    definition=None,
-    scheme=None,
     interval: str = "auto",
     n_resamples: int = 2000,
     confidence: float = 0.95,
@@ -261,19 +219,21 @@ def rate_ratio(
 ) -> StatResult:
     """Rate ratio (lift) of tier ``a`` over tier ``b`` with a ``confidence`` interval.
 
-    ``posts_or_table`` is a canonical posts table (needed for the GLM methods; for
-    the bootstrap methods it is aggregated with :func:`influencer_table`) or an
-    influencer table. ``claimed`` sets ``verdict`` via :func:`claimed_lift_verdict`.
+    ``table`` is an influencer table (:meth:`influtiers.evidence.Evidence.table`): the GLM
+    methods use its sums, the bootstrap methods its per-influencer rates.
+    ``claimed`` sets ``verdict`` via :func:`claimed_lift_verdict`.
     ``interval`` (bootstrap methods): ``"auto"`` (default; ``"studentized"`` for the
     ratio of means, ``"percentile"`` for medians), ``"percentile"``, ``"bca"``, or
     ``"studentized"`` (``bootstrap-mean`` only).
 
     Worked example (the claim "micro gets 1.5x macro" on data where it is true):
 
+    >>> from influtiers.evidence import influencer_table
     >>> from influtiers.stats.simulate import simulate_posts
     >>> posts, _ = simulate_posts(tiers={"micro": 60, "macro": 60}, tier_ratio={"micro": 1.5},
     ...                           posts_per_influencer=10, seed=5)
-    >>> r = rate_ratio(posts, "micro", "macro", method="bootstrap-mean", claimed=1.5, seed=1)
+    >>> t = influencer_table(posts)
+    >>> r = rate_ratio(t, "micro", "macro", method="bootstrap-mean", claimed=1.5, seed=1)
     >>> r.verdict, round(r.estimate, 2)
     ('consistent', 1.28)
     """
@@ -282,26 +242,10 @@ def rate_ratio(
 
     def run():
         if method.startswith("glm"):
-            if not is_posts(posts_or_table):
-                raise ValueError(
-                    f"method {method!r} needs the posts table, not an influencer table"
-                )
             r = glm_rate_ratio(
-                posts_or_table,
-                a,
-                b,
-                family=method.split("-")[1],
-                definition=definition,
-                scheme=scheme,
-                group=group,
-                confidence=confidence,
+                table, a, b, family=method.split("-")[1], group=group, confidence=confidence
             )
             return _with_claim(r, claimed, a, b)
-        table = (
-            influencer_table(posts_or_table, definition, scheme=scheme)
-            if is_posts(posts_or_table)
-            else posts_or_table
-        )
         v = "rate_median" if method == "median-ratio" else value
         stat = "mean" if method == "bootstrap-mean" else "median"
         x, y, sizes, posts = group_values(table, a, b, v, group)
@@ -318,7 +262,7 @@ def rate_ratio(
             n_resamples=n_resamples,
             confidence=confidence,
             seed=seed,
-            label=definition_label(table, definition),
+            label=definition_label(table),
         )
         if method == "median-ratio":
             r = r.with_(method="median-ratio: " + r.method)
@@ -328,14 +272,12 @@ def rate_ratio(
 
 
 def compare_lift_methods(
-    posts: pd.DataFrame,
+    table: pd.DataFrame,
     a,
     b,
     *,
     methods=METHODS,
     claimed: float | None = None,
-    definition=None,
-    scheme=None,
     interval: str = "auto",
     n_resamples: int = 2000,
     confidence: float = 0.95,
@@ -343,23 +285,19 @@ def compare_lift_methods(
 ) -> pd.DataFrame:
     """All lift methods side by side: one row per method.
 
+    >>> from influtiers.evidence import influencer_table
     >>> from influtiers.stats.simulate import simulate_posts
     >>> posts, _ = simulate_posts(tiers={"micro": 40, "macro": 40}, seed=2)
-    >>> compare_lift_methods(posts, "micro", "macro", claimed=2.0).shape
+    >>> compare_lift_methods(influencer_table(posts), "micro", "macro", claimed=2.0).shape
     (5, 12)
     """
-    get_definition(definition)
-    table = influencer_table(posts, definition, scheme=scheme)
     rows = []
     for m in methods:
-        src = posts if m.startswith("glm") else table
         r = rate_ratio(
-            src,
+            table,
             a,
             b,
             method=m,
-            definition=definition,
-            scheme=scheme,
             interval=interval,
             n_resamples=n_resamples,
             confidence=confidence,
@@ -411,7 +349,7 @@ def absolute_ratio(
     ``inconclusive`` otherwise (mirror image for ``"less"``; ``"two-sided"`` uses
     the two-sided interval and ``supported`` means "differ").
 
-    >>> from influtiers.aggregate import influencer_table
+    >>> from influtiers.evidence import influencer_table
     >>> from influtiers.stats.simulate import simulate_posts
     >>> posts, _ = simulate_posts(tiers={"micro": 60, "macro": 60}, seed=3)
     >>> r = absolute_ratio(influencer_table(posts), "macro", "micro", value="likes per post")

@@ -3,15 +3,14 @@
 For each simulation, influencers are drawn at random (with replacement) from a
 tier of the influencer table and booked in that order while the budget lasts
 (or exactly ``n_macro`` macro influencers); each booked influencer makes one post
-whose engagement is drawn from that influencer's data: one of its actual posts
-when ``posts`` is given, else a gamma draw with the influencer's mean engagement
-and coefficient of variation ``post_cv``. Prices are the influencer's mean
+whose engagement is a gamma draw with the influencer's mean engagement and
+coefficient of variation ``post_cv``. Prices are the influencer's mean
 ``cost`` per post (``cost_sum / cost_n`` in the table) where known, else
 ``price_per_post(followers)``.
 
 Examples
 --------
->>> from influtiers.aggregate import influencer_table
+>>> from influtiers.evidence import influencer_table
 >>> from influtiers.stats.simulate import simulate_posts
 >>> posts, _ = simulate_posts(tiers={"micro": 200, "macro": 60}, seed=1)
 >>> r = portfolio_risk(influencer_table(posts), 20_000, target=20_000, seed=1)
@@ -29,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._data import definition_label
-from .results import InsufficientData, _jsonable, check_sizes
+from .results import InsufficientData, check_sizes, jsonable
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _CHUNK = 4_000_000
@@ -97,7 +96,7 @@ class PortfolioResult:
         return s
 
     def to_dict(self) -> dict:
-        return _jsonable(
+        return jsonable(
             {
                 "test": "portfolio_risk",
                 "budget": self.budget,
@@ -110,7 +109,25 @@ class PortfolioResult:
                 "unit": self.unit,
                 "flags": list(self.flags),
                 "n_influencers": self.n_influencers,
+                "totals": {k: np.asarray(v, float) for k, v in self.totals.items()},
             }
+        )
+
+    @classmethod
+    def from_dict(cls, d) -> PortfolioResult:
+        """The result a :meth:`to_dict` record describes."""
+        return cls(
+            budget=float(d["budget"]),
+            target=float(d["target"]),
+            table=pd.DataFrame(d["table"]),
+            n_sims=int(d["n_sims"]),
+            seed=d["seed"],
+            method=d["method"],
+            definition=d.get("definition", ""),
+            unit=d.get("unit", "influencer"),
+            flags=tuple(d.get("flags", ())),
+            n_influencers=dict(d.get("n_influencers", {})),
+            totals={k: np.asarray(v, float) for k, v in d.get("totals", {}).items()},
         )
 
 
@@ -157,8 +174,6 @@ def portfolio_risk(
     n_macro: int | None = None,
     price_per_post: Callable | None = None,
     target: float | None = None,
-    posts: pd.DataFrame | None = None,
-    definition=None,
     post_cv: float = 0.7,
     group: str = "tier",
     n_sims: int = 10_000,
@@ -172,7 +187,7 @@ def portfolio_risk(
     (``P(total < target)``; default target: the macro strategy's median),
     ``mean_n_influencers`` and ``mean_spend``.
 
-    >>> from influtiers.aggregate import influencer_table
+    >>> from influtiers.evidence import influencer_table
     >>> from influtiers.stats.simulate import simulate_posts
     >>> posts, _ = simulate_posts(tiers={"micro": 200, "macro": 60}, seed=1)
     >>> r = portfolio_risk(influencer_table(posts), 50_000, n_macro=1, seed=1)
@@ -191,34 +206,13 @@ def portfolio_risk(
         price, n_fb = _prices(rows, price_per_post)
         if n_fb:
             flags.append(f"{n_fb} {tier} prices from price_per_post(followers) (no cost data)")
-        if posts is not None:
-            from ._data import prepare_posts
+        mean = rows["engagement_mean"].to_numpy(float)
+        shape = 1 / post_cv**2
 
-            pp = prepare_posts(posts, definition, group=group)
-            key = rows["platform"].astype("string") + "\x1f" + rows["account_id"].astype("string")
-            pp = pp[pp["cluster"].isin(set(key))]
-            order = pd.Index(key.to_numpy())
-            code = order.get_indexer(pp["cluster"].to_numpy())
-            srt = np.argsort(code, kind="stable")
-            vals = pp["engagement"].to_numpy(float)[srt]
-            cnts = np.bincount(code, minlength=len(rows))
-            if (cnts == 0).any():
-                raise ValueError("every influencer of the table needs posts in `posts`")
-            start = np.cumsum(cnts) - cnts
+        def draw(idx, mean=mean, shape=shape):
+            return mean[idx] * rng.gamma(shape, 1 / shape, size=idx.shape)
 
-            def draw(idx, vals=vals, cnts=cnts, start=start):
-                j = start[idx] + (rng.random(idx.shape) * cnts[idx]).astype(np.int64)
-                return vals[j]
-
-            how = "engagement of a resampled actual post"
-        else:
-            mean = rows["engagement_mean"].to_numpy(float)
-            shape = 1 / post_cv**2
-
-            def draw(idx, mean=mean, shape=shape):
-                return mean[idx] * rng.gamma(shape, 1 / shape, size=idx.shape)
-
-            how = f"gamma post engagement around the influencer mean (CV {post_cv:g})"
+        how = f"gamma post engagement around the influencer mean (CV {post_cv:g})"
         if fixed is None and price.min() > budget:
             flags.append(f"no {tier} influencer is affordable within the budget")
         strategies.append((tier, fixed, price, draw))
@@ -275,7 +269,7 @@ def portfolio_risk(
         seed=seed,
         method=f"Monte Carlo ({n_sims} draws): influencers resampled within tier and booked "
         f"until the budget is spent; {how}",
-        definition=definition_label(table, definition),
+        definition=definition_label(table),
         flags=tuple(flags),
         n_influencers=sizes,
         totals=totals,

@@ -1,16 +1,18 @@
 """Engagement and size: elasticity, the inverted U, and trends across ordered tiers.
 
-All post-level models are Poisson pseudo-likelihood (PPML, :class:`statsmodels.genmod.
-generalized_linear_model.GLM` with a Poisson family) with cluster-robust standard
-errors by influencer, so the many posts of one influencer are not counted as
-independent evidence. The influencer-level second opinion is OLS on the log of
-each influencer's mean engagement with HC3 standard errors.
+The size models are Poisson pseudo-likelihood (PPML) models of per-post engagement on
+log followers, fitted on the influencer table's sums: exactly the post-level PPML
+clustered by influencer (:mod:`influtiers.stats.glm`), so the many posts of one
+influencer are not counted as independent evidence. Inference: CV3 (leave-one-influencer-
+out jackknife) with t on G - 1 df. The influencer-level second opinion is OLS on the log
+of each influencer's mean engagement, HC3 standard errors and a t reference.
 
 Examples
 --------
+>>> from influtiers.evidence import influencer_table
 >>> from influtiers.stats.simulate import simulate_posts
 >>> posts, truth = simulate_posts(300, elasticity=-0.3, seed=11)
->>> r = elasticity(posts)
+>>> r = elasticity(influencer_table(posts))
 >>> truth["engagement_slope"], round(r.estimate, 2), r.verdict
 (0.7, 0.74, 'supported')
 """
@@ -26,59 +28,37 @@ from scipy import stats as st
 from statsmodels.stats.multitest import multipletests
 
 from ..tiers import ABOVE, BELOW
-from ._data import definition_label, is_posts, prepare_posts
+from ._data import definition_label
+from .glm import poisson_fit
 from .results import InsufficientData, StatResult, check_sizes, handle_insufficient
 
 TREND_VERDICTS = ("supported", "contradicted", "inconclusive")
 INVERTED_U_VERDICTS = ("inverted-u", "u-shaped", "monotone", "inconclusive")
 
 
-def _levels(data, definition, scheme, response: str):
-    """Post-level and influencer-level arrays for the size models.
-
-    Returns a dict with post arrays (``y``, ``logf``, ``offset``, ``groups``; None
-    for an influencer table) and influencer arrays (``inf_y``, ``inf_logf``,
-    ``inf_n_posts``).
-    """
+def _levels(table: pd.DataFrame, response: str) -> dict:
+    """Influencer arrays for the size models: ``y`` (summed engagement), ``offset`` (log of
+    the number of posts with engagement, or of the summed exposure for ``"rate"``),
+    ``mean`` (mean engagement per post, or the rate sum ratio), ``logf``, ``n_posts``."""
     if response not in ("engagement", "rate"):
         raise ValueError("response must be 'engagement' or 'rate'")
-    out = {"definition": definition_label(data, definition)}
-    if is_posts(data):
-        df = prepare_posts(data, definition, scheme=scheme)
-        df = df[df["followers"] > 0]
-        y = df["engagement"].to_numpy(float)
-        logf = np.log(df["followers"].to_numpy(float))
-        codes, uniq = pd.factorize(df["cluster"])
-        k = np.bincount(codes)
-        inf_eng = np.bincount(codes, y) / k
-        inf_exp = np.bincount(codes, df["exposure"].to_numpy(float)) / k
-        inf_f = df.groupby(codes)["followers"].median().to_numpy(float)
-        out.update(
-            y=y,
-            logf=logf,
-            offset=np.log(df["exposure"].to_numpy(float)) if response == "rate" else None,
-            groups=codes,
-            inf_y=inf_eng / inf_exp if response == "rate" else inf_eng,
-            inf_logf=np.log(inf_f),
-            inf_n_posts=k,
-        )
+    if response == "engagement":
+        y, n, mean = "engagement_sum", "engagement_n", "engagement_mean"
     else:
-        col = "engagement_mean" if response == "engagement" else "rate_mean"
-        t = data[np.isfinite(data[col]) & (data["followers"] > 0)]
-        out.update(
-            y=None,
-            inf_y=t[col].to_numpy(float),
-            inf_logf=np.log(t["followers"].to_numpy(float)),
-            inf_n_posts=t["n_posts"].to_numpy() if "n_posts" in t else np.ones(len(t), int),
-        )
-    return out
-
-
-def _ppml(y, X, offset=None, groups=None):
-    m = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset)
-    if groups is not None:
-        return m.fit(cov_type="cluster", cov_kwds={"groups": groups})
-    return m.fit(cov_type="HC1")
+        y, n, mean = "rated_sum", "exposure_sum", "rate_sum_ratio"
+    for c in (y, n, "followers"):
+        if c not in table:
+            raise KeyError(f"the influencer table has no {c!r} column")
+    ok = (table[n].to_numpy(dtype=float) > 0) & (table["followers"].to_numpy(dtype=float) > 0)
+    t = table.loc[ok]
+    return {
+        "definition": definition_label(table),
+        "y": t[y].to_numpy(float),
+        "offset": np.log(t[n].to_numpy(float)),
+        "mean": t[mean].to_numpy(float) if mean in t else t[y].to_numpy(float) / t[n].to_numpy(),
+        "logf": np.log(t["followers"].to_numpy(float)),
+        "n_posts": t["n_posts"].to_numpy() if "n_posts" in t else np.ones(len(t), int),
+    }
 
 
 def _ols_log(y, logf, quadratic=False, center=0.0):
@@ -89,58 +69,47 @@ def _ols_log(y, logf, quadratic=False, center=0.0):
 
 
 def elasticity(
-    data: pd.DataFrame,
+    table: pd.DataFrame,
     *,
-    response: str = "engagement",
-    definition=None,
-    scheme=None,
     confidence: float = 0.95,
     insufficient: str = "raise",
 ) -> StatResult:
     """Elasticity of per-post engagement with respect to followers.
 
-    ``estimate`` is the PPML slope ``b`` of ``log E[engagement]`` on ``log(followers)``
-    (posts, cluster-robust SEs by influencer; with an influencer table, PPML on
-    influencer mean engagement with HC1 SEs). The engagement-*rate* elasticity is
-    ``b - 1`` (``details["rate_elasticity"]`` with its CI); ``p_value`` tests ``b = 1``
-    ("the rate does not change with size"). ``details["ols"]`` holds the second
-    opinion: OLS of log(influencer mean engagement) on log(followers), HC3.
+    ``estimate`` is the PPML slope ``b`` of ``log E[engagement per post]`` on
+    ``log(followers)``: the influencer-level Poisson model of summed engagement with offset
+    ``log(posts with engagement)``, identical to the post-level PPML clustered by
+    influencer; CV3 SE, t(G - 1). The engagement-*rate* elasticity is ``b - 1``
+    (``details["rate_elasticity"]`` with its CI); ``p_value`` tests ``b = 1`` ("the rate
+    does not change with size"). ``details["ols"]`` holds the influencer-level OLS of
+    log(mean engagement per post) on log(followers), HC3, t (each influencer weighs once).
 
-    Verdict for the claim "the engagement rate falls with size":
+    Verdict for the claim "the engagement rate falls with size" (on the PPML slope):
     ``supported`` if the CI of ``b - 1`` lies below 0, ``contradicted`` if it lies
-    above 0 (the rate rises with size), ``inconclusive`` otherwise.
+    above 0, ``inconclusive`` otherwise.
 
+    >>> from influtiers.evidence import influencer_table
     >>> from influtiers.stats.simulate import simulate_posts
     >>> posts, truth = simulate_posts(300, elasticity=0.0, seed=12)
-    >>> r = elasticity(posts)
+    >>> r = elasticity(influencer_table(posts))
     >>> r.verdict, round(r.details["rate_elasticity"], 3)
     ('inconclusive', -0.003)
     """
 
     def run():
-        d = _levels(data, definition, scheme, "engagement")
-        n_inf = len(d["inf_y"])
+        d = _levels(table, "engagement")
+        n_inf = len(d["y"])
         flags = check_sizes({"all": n_inf})
-        z = st.norm.ppf(0.5 + confidence / 2)
-        if d["y"] is not None:
-            X = sm.add_constant(d["logf"])
-            fit = _ppml(d["y"], X, groups=d["groups"])
-            unit = "post (clustered by influencer)"
-            how = "PPML (Poisson GLM) on posts, cluster-robust SE by influencer"
-            n_posts = len(d["y"])
-        else:
-            X = sm.add_constant(d["inf_logf"])
-            fit = _ppml(d["inf_y"], X)
-            unit = "influencer"
-            how = "PPML on influencer mean engagement, HC1 SE"
-            n_posts = int(np.sum(d["inf_n_posts"]))
-        b, se = float(fit.params[1]), float(fit.bse[1])
-        ols, n_zero = _ols_log(d["inf_y"], d["inf_logf"])
+        X = np.column_stack([np.ones(n_inf), d["logf"]])
+        fit = poisson_fit(d["y"], X, d["offset"])
+        b, se = float(fit.params[1]), float(fit.se[1])
+        q = fit.t_quantile(confidence)
+        ols, n_zero = _ols_log(d["mean"], d["logf"])
         tq = st.t.ppf(0.5 + confidence / 2, ols.df_resid)
         ob, ose = float(ols.params[1]), float(ols.bse[1])
         if n_zero:
             flags.append(f"{n_zero} influencers with zero mean engagement left out of the OLS")
-        lo, hi = b - z * se, b + z * se
+        lo, hi = b - q * se, b + q * se
         if hi < 1:
             verdict = "supported"
         elif lo > 1:
@@ -154,17 +123,19 @@ def elasticity(
             ci_low=lo,
             ci_high=hi,
             confidence=confidence,
-            statistic={"z_slope_eq_1": zt, "z_slope_eq_0": b / se, "se": se},
-            p_value=float(2 * st.norm.sf(abs(zt))),
+            statistic={"t_slope_eq_1": zt, "t_slope_eq_0": b / se, "se": se, "df": fit.df},
+            p_value=float(2 * fit.dist.sf(abs(zt))),
             p_values={
-                "rate_falls_one_sided": float(st.norm.cdf(zt)),
+                "rate_falls_one_sided": float(fit.dist.cdf(zt)),
                 "ols_slope_eq_1": float(2 * st.t.sf(abs((ob - 1) / ose), ols.df_resid)),
             },
             n_influencers={"all": n_inf},
-            n_posts={"all": n_posts},
+            n_posts={"all": int(np.sum(d["n_posts"]))},
             definition=d["definition"],
-            method=f"{how}, Wald CI; second opinion OLS of log mean engagement (HC3)",
-            unit=unit,
+            method="PPML of influencer summed engagement on log followers, offset log(posts) "
+            f"(= post-level PPML clustered by influencer), CV3 SE, t with {fit.df} df; "
+            "second opinion OLS of log mean engagement (HC3)",
+            unit="influencer",
             estimand="elasticity of engagement per post w.r.t. followers (rate elasticity = b - 1)",
             claim="the engagement rate falls with follower count (b < 1)",
             verdict=verdict,
@@ -173,11 +144,13 @@ def elasticity(
                 "intercept": float(fit.params[0]),
                 "rate_elasticity": b - 1,
                 "rate_elasticity_ci": [lo - 1, hi - 1],
+                "se_hc0": float(math.sqrt(fit.cov_hc0[1, 1])),
                 "ols": {
                     "intercept": float(ols.params[0]),
                     "slope": ob,
                     "ci": [ob - tq * ose, ob + tq * ose],
                     "se": ose,
+                    "df": float(ols.df_resid),
                     "n": int(ols.nobs),
                 },
             },
@@ -199,23 +172,21 @@ def _fieller(b1, b2, V, q):
 
 
 def inverted_u(
-    data: pd.DataFrame,
+    table: pd.DataFrame,
     *,
     method: str = "ppml",
     response: str = "engagement",
     alpha: float = 0.05,
-    definition=None,
-    scheme=None,
     insufficient: str = "raise",
 ) -> StatResult:
     """Is engagement an inverted U of log(followers)? Lind & Mehlum (2010) test.
 
     Model: ``log E[y] = b0 + b1 x + b2 x^2`` with ``x = log(followers) - mean``.
-    ``method="ppml"`` (default): Poisson PML on posts with cluster-robust SEs by
-    influencer (or on influencer means with HC1 SEs if given an influencer table);
-    ``method="ols"``: OLS of log influencer mean on ``x, x^2`` with HC3 SEs (t
-    reference). ``response="rate"`` models the engagement rate (offset log exposure
-    in PPML).
+    ``method="ppml"`` (default): Poisson PML of the influencer table's summed engagement
+    with offset log(posts with engagement) (= the post-level PPML clustered by
+    influencer), CV3 SEs and t(G - 1); ``method="ols"``: OLS of log influencer mean on
+    ``x, x^2`` with HC3 SEs (t reference). ``response="rate"`` models the engagement rate
+    (offset log exposure).
 
     Lind-Mehlum: H0 "slope <= 0 at the lowest x or >= 0 at the highest x" against
     H1 "positive at the low end and negative at the high end"; the joint p-value is
@@ -228,9 +199,10 @@ def inverted_u(
     end slopes share a sign, each significant one-sided at ``alpha``: no turning
     point in range), ``inconclusive`` otherwise.
 
+    >>> from influtiers.evidence import influencer_table
     >>> from influtiers.stats.simulate import simulate_posts
     >>> posts, truth = simulate_posts(300, elasticity=-0.5, quadratic=-0.2, seed=4)
-    >>> r = inverted_u(posts)
+    >>> r = inverted_u(influencer_table(posts))
     >>> r.verdict, round(truth["engagement_turning_followers"]), round(r.estimate)
     ('inverted-u', 110374, 118025)
     """
@@ -238,34 +210,28 @@ def inverted_u(
         raise ValueError("method must be 'ppml' or 'ols'")
 
     def run():
-        d = _levels(data, definition, scheme, response)
-        n_inf = len(d["inf_y"])
+        d = _levels(table, response)
+        n_inf = len(d["y"])
         flags = check_sizes({"all": n_inf})
-        center = float(np.mean(d["inf_logf"]))
-        xl, xh = float(np.min(d["inf_logf"]) - center), float(np.max(d["inf_logf"]) - center)
+        center = float(np.mean(d["logf"]))
+        xl, xh = float(np.min(d["logf"]) - center), float(np.max(d["logf"]) - center)
+        n_posts = int(np.sum(d["n_posts"]))
+        x = d["logf"] - center
         if method == "ppml":
-            if d["y"] is not None:
-                x = d["logf"] - center
-                fit = _ppml(
-                    d["y"], np.column_stack([np.ones(len(x)), x, x**2]), d["offset"], d["groups"]
-                )
-                unit, how = "post (clustered by influencer)", "PPML on posts, cluster-robust SE"
-                n_posts = len(d["y"])
-            else:
-                x = d["inf_logf"] - center
-                fit = _ppml(d["inf_y"], np.column_stack([np.ones(len(x)), x, x**2]))
-                unit, how = "influencer", "PPML on influencer means, HC1 SE"
-                n_posts = int(np.sum(d["inf_n_posts"]))
-            dist = st.norm
+            fit = poisson_fit(d["y"], np.column_stack([np.ones(n_inf), x, x**2]), d["offset"])
+            unit = "influencer"
+            how = f"PPML of influencer sums (= post-level, clustered), CV3 SE, t({fit.df})"
+            dist = fit.dist
+            b = np.asarray(fit.params, float)
+            V = np.asarray(fit.cov_cv3, float)
         else:
-            fit, n_zero = _ols_log(d["inf_y"], d["inf_logf"], quadratic=True, center=center)
+            ols, n_zero = _ols_log(d["mean"], d["logf"], quadratic=True, center=center)
             if n_zero:
                 flags.append(f"{n_zero} influencers with zero mean left out of the log OLS")
             unit, how = "influencer", "OLS of log influencer mean, HC3 SE"
-            n_posts = int(np.sum(d["inf_n_posts"]))
-            dist = st.t(fit.df_resid)
-        b = np.asarray(fit.params, float)
-        V = np.asarray(fit.cov_params(), float)
+            dist = st.t(ols.df_resid)
+            b = np.asarray(ols.params, float)
+            V = np.asarray(ols.cov_params(), float)
         b1, b2 = b[1], b[2]
 
         def slope(x0):
@@ -382,7 +348,7 @@ def tier_trend(
     Verdict for "declines across tiers": ``supported`` (negative correlation,
     p < alpha), ``contradicted`` (positive, p < alpha), ``inconclusive``.
 
-    >>> from influtiers.aggregate import influencer_table
+    >>> from influtiers.evidence import influencer_table
     >>> from influtiers.stats.simulate import simulate_posts
     >>> posts, _ = simulate_posts(tiers={"nano": 60, "micro": 60, "macro": 60},
     ...                           tier_ratio={"nano": 2.0, "micro": 1.4}, seed=8)
@@ -512,9 +478,10 @@ def fitted_curve(
     elasticity's influencer-level OLS fit instead (a geometric-mean curve: each
     influencer weighs once).
 
+    >>> from influtiers.evidence import influencer_table
     >>> from influtiers.stats.simulate import simulate_posts
     >>> posts, _ = simulate_posts(200, seed=3)
-    >>> fitted_curve(elasticity(posts), posts["followers"], n=5).shape
+    >>> fitted_curve(elasticity(influencer_table(posts)), posts["followers"], n=5).shape
     (5, 2)
     """
     f = pd.to_numeric(pd.Series(followers), errors="coerce")

@@ -35,17 +35,17 @@ SMALL_GROUP = 30
 NOT_TESTABLE = "not-testable"
 
 
-def _jsonable(x: Any) -> Any:
+def jsonable(x: Any) -> Any:
     if isinstance(x, Mapping):
-        return {str(k): _jsonable(v) for k, v in x.items()}
+        return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
+        return [jsonable(v) for v in x]
     if isinstance(x, pd.DataFrame):
-        return [_jsonable(r) for r in x.to_dict(orient="records")]
+        return [jsonable(r) for r in x.to_dict(orient="records")]
     if isinstance(x, pd.Series):
-        return _jsonable(x.to_dict())
+        return jsonable(x.to_dict())
     if isinstance(x, np.ndarray):
-        return [_jsonable(v) for v in x.tolist()]
+        return [jsonable(v) for v in x.tolist()]
     if isinstance(x, np.bool_ | bool):
         return bool(x)
     if isinstance(x, np.integer):
@@ -160,7 +160,29 @@ class StatResult:
         """JSON-safe dict (NaN/inf become ``None``)."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["flags"] = list(self.flags)
-        return _jsonable(out)
+        return jsonable(out)
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> StatResult:
+        """The result a :meth:`to_dict` record describes (``None`` numbers become NaN).
+
+        >>> r = StatResult(test="t", estimate=1.5, ci_low=1.1, flags=("x",))
+        >>> StatResult.from_dict(r.to_dict()).to_dict() == r.to_dict()
+        True
+        """
+        kw = {}
+        for f in fields(cls):
+            if f.name not in d:
+                continue
+            v = d[f.name]
+            if f.name in ("estimate", "ci_low", "ci_high", "confidence", "p_value"):
+                v = math.nan if v is None else float(v)
+            elif f.name == "flags":
+                v = tuple(v or ())
+            elif f.name in ("statistic", "p_values"):
+                v = {k: (math.nan if x is None else x) for k, x in (v or {}).items()}
+            kw[f.name] = v
+        return cls(**kw)
 
     def __str__(self) -> str:  # pragma: no cover - cosmetic
         return self.summary()

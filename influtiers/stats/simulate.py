@@ -219,12 +219,18 @@ def fast_rates(posts: pd.DataFrame) -> pd.DataFrame:
     lo = start + (k - 1) // 2
     hi = start + k // 2
     rate_median = 0.5 * (sr[lo] + sr[hi])
+    eng_sum = np.bincount(grp, eng)
     return pd.DataFrame(
         {
             "account_id": acc[brk],
             "followers": f[brk],
             "n_posts": k,
-            "engagement_mean": np.bincount(grp, eng) / k,
+            "engagement_n": k,
+            "engagement_sum": eng_sum,
+            "engagement_mean": eng_sum / k,
+            "n_rated": k,
+            "rated_sum": eng_sum,
+            "exposure_sum": np.bincount(grp, f),
             "rate_mean": rate_mean,
             "rate_median": rate_median,
         }

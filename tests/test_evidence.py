@@ -1,4 +1,4 @@
-"""Posts -> influencer table: hand-computed values, a pandas oracle, input forms, errors."""
+"""Posts -> evidence: hand-computed values, a pandas oracle, input forms, exactness, errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 
-from influtiers.aggregate import influencer_sql, influencer_table
+from influtiers.evidence import build_evidence, evidence_sql, influencer_table
 from influtiers.schema import COUNT_COLUMNS
 
 NAN = float("nan")
@@ -68,25 +68,24 @@ def test_hand_engagement_and_rates(hand):
     # a: engagement 10, 22, NaN (hidden likes), 30, 40 over followers 100, 100, -, 100, 200
     assert a.engagement_n == 4
     assert a.engagement_mean == pytest.approx(25.5)
-    assert a.engagement_median == pytest.approx(26.0)
     assert a.n_rated == 4
-    assert a.engagement_rated_sum == pytest.approx(102.0)
+    assert a.rated_sum == pytest.approx(102.0)
     assert a.exposure_sum == pytest.approx(500.0)
     assert a.rate_mean == pytest.approx((0.1 + 0.22 + 0.3 + 0.2) / 4)
     assert a.rate_median == pytest.approx((0.2 + 0.22) / 2)
     assert a.rate_trimmed == pytest.approx((0.2 + 0.22) / 2)  # floor(0.25 * 4) = 1 cut each end
-    assert a.rate_pooled == pytest.approx(102 / 500)
+    assert a.rate_sum_ratio == pytest.approx(102 / 500)
     # b: the zero-follower post has engagement but is not rated (exposure <= 0)
     assert b.engagement_n == 3 and b.n_rated == 2
-    assert b.engagement_rated_sum == pytest.approx(12.0)
+    assert b.rated_sum == pytest.approx(12.0)
     assert b.exposure_sum == pytest.approx(100.0)
     assert b.rate_mean == b.rate_median == b.rate_trimmed == pytest.approx(0.12)
-    assert b.rate_pooled == pytest.approx(0.12)
+    assert b.rate_sum_ratio == pytest.approx(0.12)
     # c: everything hidden -> no engagement, no rate, missing (not 0) sums
     assert c.engagement_n == 0 and c.n_rated == 0
-    for col in ("engagement_mean", "engagement_median", "engagement_rated_sum", "exposure_sum"):
+    for col in ("engagement_mean", "rated_sum", "exposure_sum"):
         assert math.isnan(c[col]), col
-    for col in ("rate_mean", "rate_median", "rate_trimmed", "rate_pooled"):
+    for col in ("rate_mean", "rate_median", "rate_trimmed", "rate_sum_ratio"):
         assert math.isnan(c[col]), col
 
 
@@ -104,19 +103,26 @@ def test_output_columns_and_attrs(hand):
         "n_posts",
         "followers",
         "tier",
+        "followers_varies",
         "n_sponsored",
-        *[f"{c}{s}" for c in (*COUNT_COLUMNS, "cost") for s in ("_sum", "_n")],
+        *[f"{c}{s}" for c in COUNT_COLUMNS for s in ("_sum", "_n")],
+        "cost_sum",
+        "cost_n",
+        "cost_other_n",
+        *[f"{e}_priced_{s}" for e in ("followers", "reach", "impressions", "views") for s in
+          ("sum", "n")],
         "engagement_n",
-        "engagement_mean",
-        "engagement_median",
+        "engagement_sum",
+        "engagement_sq_sum",
         "n_rated",
-        "engagement_rated_sum",
+        "rated_sum",
         "exposure_sum",
         "rate_mean",
         "rate_median",
         "rate_trimmed",
-        "rate_pooled",
-    ]
+        "engagement_mean",
+        "rate_sum_ratio",
+    ]  # fmt: skip
     assert list(hand.columns) == expected
     assert hand.attrs["definition"] == "er_followers"
     assert hand.attrs["trim"] == 0.25 and hand.attrs["unit"] == "influencer"
@@ -150,10 +156,9 @@ def test_by_sponsored_grouping():
     assert (
         a_false.n_posts == 2 and a_false.n_rated == 1 and a_false.rate_mean == pytest.approx(0.22)
     )
-    # the post with unknown sponsorship keeps its own group, with its rate
-    a_na = row(t, "a", sponsored=None)
-    assert a_na.n_posts == 1 and a_na.rate_mean == pytest.approx(0.2)
-    assert t["n_posts"].sum() == 9
+    # a post with unknown sponsorship is in neither group (it stays in the influencer table)
+    assert t["sponsored"].notna().all()
+    assert t["n_posts"].sum() == 8
 
 
 def test_trimmed_matches_scipy_on_ranks():
@@ -174,7 +179,7 @@ def test_other_definitions():
     t = influencer_table(posts, "er_views")
     a = row(t, "a")
     # rated a posts: (10/200, 30/NaN no, 40/400); 22/0 not rated; NaN engagement not rated
-    assert a.n_rated == 2 and a.rate_pooled == pytest.approx(50 / 600)
+    assert a.n_rated == 2 and a.rate_sum_ratio == pytest.approx(50 / 600)
     assert t.attrs["definition"] == "er_views"
     lk = influencer_table(posts, "likes_followers")
     assert row(lk, "a").engagement_n == 4 and row(lk, "a").engagement_mean == pytest.approx(25.0)
@@ -219,6 +224,8 @@ def oracle(posts: pd.DataFrame, trim: float, by=()) -> pd.DataFrame:
     df["rate"] = df["engagement"] / exposure
     df["is_spons"] = df["sponsored"].fillna(False).astype(int)
     keys = [*by, "platform", "account_id"]
+    for b in by:  # posts without the flag are in no group of it
+        df = df[df[b].notna()]
     rows = []
     for k, g in df.groupby(keys, dropna=False, sort=True):
         rated = g[g["rate"].notna()]
@@ -235,15 +242,14 @@ def oracle(posts: pd.DataFrame, trim: float, by=()) -> pd.DataFrame:
             shares_n=g["shares"].count(),
             engagement_n=g["engagement"].count(),
             engagement_mean=g["engagement"].mean(),
-            engagement_median=g["engagement"].median(),
             n_rated=len(rated),
-            engagement_rated_sum=rated["engagement"].sum(min_count=1),
+            rated_sum=rated["engagement"].sum(min_count=1),
             exposure_sum=rated["followers"].sum(min_count=1),
             rate_mean=rated["rate"].mean(),
             rate_median=rated["rate"].median(),
             rate_trimmed=stats.trim_mean(rated["rate"], trim) if len(rated) else np.nan,
         )
-        r["rate_pooled"] = r["engagement_rated_sum"] / r["exposure_sum"]
+        r["rate_sum_ratio"] = r["rated_sum"] / r["exposure_sum"]
         rows.append(r)
     return pd.DataFrame(rows)
 
@@ -272,23 +278,17 @@ def assert_same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12, check_dtype=False)
 
 
-def test_dataframe_parquet_glob_csv_identical(tmp_path):
-    posts = random_posts(5, n=2000)
-    ref = influencer_table(posts)
-    posts.to_parquet(tmp_path / "one.parquet")
-    parts = tmp_path / "parts"
-    parts.mkdir()
-    for i, chunk in enumerate(np.array_split(np.arange(len(posts)), 4)):
-        posts.iloc[chunk].to_parquet(parts / f"part-{i}.parquet")
-    posts.to_csv(tmp_path / "posts.csv", index=False)
-    assert_same(influencer_table(tmp_path / "one.parquet"), ref)
-    assert_same(influencer_table(str(parts / "*.parquet")), ref)
-    assert_same(influencer_table(sorted(parts.glob("*.parquet"))), ref)
-    assert_same(influencer_table(parts), ref)  # a directory of parts
-    assert_same(influencer_table(tmp_path / "posts.csv"), ref)
-    import duckdb
+def test_loaded_parquet_and_csv_equal_the_validated_frame(tmp_path):
+    from influtiers.load import load
 
-    assert_same(influencer_table(duckdb.read_parquet(str(tmp_path / "one.parquet"))), ref)
+    posts = random_posts(5, n=2000)
+    posts.to_parquet(tmp_path / "one.parquet")
+    posts.to_csv(tmp_path / "posts.csv", index=False)
+    with load(posts) as ds:
+        ref = build_evidence(ds).table()
+    for path in (tmp_path / "one.parquet", tmp_path / "posts.csv"):
+        with load(path) as ds:
+            assert_same(build_evidence(ds).table(), ref)
 
 
 def test_nan_stored_in_parquet_is_missing(tmp_path):
@@ -303,75 +303,152 @@ def test_nan_stored_in_parquet_is_missing(tmp_path):
     )
     assert t["likes"].null_count == 0
     pq.write_table(t, tmp_path / "nan.parquet")
-    r = influencer_table(tmp_path / "nan.parquet").iloc[0]
-    assert r.likes_n == 1 and r.engagement_n == 1 and r.n_rated == 0
-    assert r.followers == 100.0 and math.isnan(r.rate_mean)
+    import duckdb
+
+    con = duckdb.connect()
+    sql = evidence_sql(f"read_parquet('{tmp_path / 'nan.parquet'}')", t.column_names)
+    r = con.sql(sql).df().iloc[0]
+    assert r["likes_n"] == 1 and r["er_followers:engagement_n"] == 1
+    assert r["er_followers:n_rated"] == 0 and math.isnan(r["er_followers:rate_mean"])
+    assert r["followers_min"] == r["followers_max"] == 100.0
 
 
-def test_threads_and_memory_limit(tmp_path):
-    posts = random_posts(6, n=500)
-    ref = influencer_table(posts)
-    got = influencer_table(
-        posts, threads=1, memory_limit="500MB", temp_directory=str(tmp_path / "spill")
-    )
-    assert_same(got, ref)
-
-
-def test_hash_partitions_give_the_same_table(tmp_path):
+def test_hash_partitions_give_the_same_evidence():
     posts = random_posts(7, n=1500)
-    posts.to_parquet(tmp_path / "p.parquet")
-    for by in ((), ("sponsored",)):
-        ref = influencer_table(posts, by=by)
-        got = influencer_table(tmp_path / "p.parquet", by=by, partitions=3, memory_limit="1GB")
-        assert_same(got, ref)
+    ref = build_evidence(posts)
+    got = build_evidence(posts, partitions=3)
+    assert_same(got.influencers, ref.influencers)
+    assert_same(got.by_sponsored, ref.by_sponsored)
     with pytest.raises(ValueError, match="partition"):
-        influencer_sql("t", posts.columns, partition=(3, 3))
+        evidence_sql("t", posts.columns, partition=(3, 3))
 
 
 # --- errors --------------------------------------------------------------------------------
-
-
-def test_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no such file"):
-        influencer_table(tmp_path / "nope.parquet")
-    with pytest.raises(FileNotFoundError):
-        influencer_table(str(tmp_path / "*.parquet"))
-
-
-def test_unsupported_file_type(tmp_path):
-    (tmp_path / "x.json").write_text("{}")
-    with pytest.raises(ValueError, match="Parquet or CSV"):
-        influencer_table(tmp_path / "x.json")
 
 
 def test_definition_needs_missing_column(tmp_path):
     posts = hand_posts()
     with pytest.raises(KeyError, match=r"er_reach.*needs column\(s\) reach"):
         influencer_table(posts, "er_reach")
-    posts.to_parquet(tmp_path / "p.parquet")
-    with pytest.raises(KeyError, match="needs column"):
-        influencer_table(tmp_path / "p.parquet", "er_views")
     with pytest.raises(KeyError, match="followers"):
         influencer_table(posts.drop(columns="followers"))
     with pytest.raises(KeyError, match="grouping"):
-        influencer_table(posts, by=("brand",))
+        evidence_sql("t", posts.columns, by=("brand",))
+    # the evidence of every available definition; another one is not testable
+    from influtiers.errors import NotTestable
+
+    with pytest.raises(NotTestable, match="er_views"):
+        build_evidence(posts).table("er_views")
 
 
 def test_bad_arguments():
     posts = hand_posts()
     with pytest.raises(ValueError, match="trim"):
         influencer_table(posts, trim=0.5)
-    with pytest.raises(ValueError, match="engine"):
-        influencer_table(posts, engine="polars")
     with pytest.raises(ValueError, match="dialect"):
-        influencer_sql("t", posts.columns, dialect="oracle")
+        evidence_sql("t", posts.columns, dialect="oracle")
 
 
 def test_sql_is_one_statement_for_both_dialects():
     cols = hand_posts().columns
-    duck = influencer_sql("t", cols)
-    spark = influencer_sql("t", cols, dialect="spark")
+    duck = evidence_sql("t", cols, ["er_followers"])
+    spark = evidence_sql("t", cols, ["er_followers"], dialect="spark")
     assert duck.count("SELECT") == spark.count("SELECT")
-    assert "MEDIAN(" in spark and "`account_id`" in spark and "STRING" in spark
-    # one sort per influencer (ranks of the rates) serves the median and the trimmed mean
-    assert duck.count("ROW_NUMBER") == 1 and "MEDIAN(rate)" not in duck
+    assert "`account_id`" in spark and "STRING" in spark
+    # one sorted list of rates per influencer and definition serves the median and the
+    # trimmed mean (no holistic MEDIAN over posts, no window)
+    assert duck.count("list_sort(") == 1 and "array_sort(" in spark
+    assert "MEDIAN(" not in duck and "OVER (" not in duck
+
+
+# --- exactness: post-level Poisson models = influencer-level models on the sums ----------
+
+
+def post_level_cv3(X, y, mu, groups):
+    """CV3 computed on posts: one-step leave-one-influencer-out over the cluster scores."""
+    codes, _ = pd.factorize(groups)
+    G = codes.max() + 1
+    r = y - mu
+    U = np.zeros((G, X.shape[1]))
+    np.add.at(U, codes, X * r[:, None])
+    Ag = np.zeros((G, X.shape[1], X.shape[1]))
+    np.add.at(Ag, codes, np.einsum("ni,nj->nij", X * mu[:, None], X))
+    A = Ag.sum(axis=0)
+    d = np.linalg.solve(A[None] - Ag, U[:, :, None])[:, :, 0]
+    return (G - 1) / G * d.T @ d
+
+
+@pytest.fixture(scope="module")
+def sim_posts():
+    from influtiers.stats.simulate import simulate_posts
+
+    posts, _ = simulate_posts(
+        tiers={"micro": 40, "macro": 30}, tier_ratio={"micro": 1.4}, elasticity=-0.2, seed=3
+    )
+    return posts
+
+
+def test_rate_model_post_level_equals_influencer_level(sim_posts):
+    """Tier rate ratio: post-level GLM (offset log exposure, clustered, no correction) vs the
+    influencer-level GLM on the sums (HC0), and the CV3 jackknife at both levels: 1e-8."""
+    import statsmodels.api as sm
+
+    from influtiers.stats.glm import poisson_fit
+
+    posts = sim_posts
+    t = influencer_table(posts)
+    tier = dict(zip(t["account_id"], t["tier"].astype(str), strict=True))
+    y = (posts["likes"] + posts["comments"]).to_numpy(float)
+    is_micro = (posts["account_id"].map(tier) == "micro").to_numpy(float)
+    X = np.column_stack([np.ones(len(y)), is_micro])
+    off = np.log(posts["followers"].to_numpy(float))
+    post = sm.GLM(y, X, family=sm.families.Poisson(), offset=off).fit(
+        cov_type="cluster",
+        cov_kwds={"groups": pd.factorize(posts["account_id"])[0], "use_correction": False},
+    )
+    Xi = np.column_stack([np.ones(len(t)), (t["tier"] == "micro").to_numpy(float)])
+    inf = poisson_fit(t["rated_sum"].to_numpy(), Xi, np.log(t["exposure_sum"].to_numpy()))
+    np.testing.assert_allclose(inf.params, post.params, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(np.sqrt(np.diag(inf.cov_hc0)), post.bse, rtol=1e-8)
+    cv3_post = post_level_cv3(X, y, np.asarray(post.fittedvalues), posts["account_id"])
+    np.testing.assert_allclose(inf.cov_cv3, cv3_post, rtol=1e-8, atol=1e-14)
+
+
+def test_engagement_model_post_level_equals_influencer_level(sim_posts):
+    """PPML of engagement per post on log followers (no post offset) vs the influencer model
+    of summed engagement with offset log(posts): 1e-8."""
+    import statsmodels.api as sm
+
+    from influtiers.stats.glm import poisson_fit
+
+    posts = sim_posts
+    t = influencer_table(posts)
+    y = (posts["likes"] + posts["comments"]).to_numpy(float)
+    lf = np.log(posts["followers"].to_numpy(float))
+    X = np.column_stack([np.ones(len(y)), lf, lf**2])
+    post = sm.GLM(y, X, family=sm.families.Poisson()).fit(
+        cov_type="cluster",
+        cov_kwds={"groups": pd.factorize(posts["account_id"])[0], "use_correction": False},
+    )
+    li = np.log(t["followers"].to_numpy(float))
+    Xi = np.column_stack([np.ones(len(t)), li, li**2])
+    inf = poisson_fit(t["engagement_sum"].to_numpy(), Xi, np.log(t["engagement_n"].to_numpy()))
+    np.testing.assert_allclose(inf.params, post.params, rtol=1e-8)
+    np.testing.assert_allclose(np.sqrt(np.diag(inf.cov_hc0)), post.bse, rtol=1e-8)
+    cv3_post = post_level_cv3(X, y, np.asarray(post.fittedvalues), posts["account_id"])
+    np.testing.assert_allclose(inf.cov_cv3, cv3_post, rtol=1e-8)
+
+
+def test_evidence_round_trip(tmp_path, sim_posts):
+    from influtiers.evidence import Evidence
+
+    ev = build_evidence(sim_posts)
+    ev.write(tmp_path / "ev")
+    back = Evidence.read(tmp_path / "ev")
+    assert back.meta == ev.meta
+    assert_same(back.influencers, ev.influencers)
+    assert_same(back.table(), ev.table())
+    # deterministic bytes: two writes are identical
+    ev.write(tmp_path / "ev2")
+    for name in ("influencers.parquet", "by_sponsored.parquet", "meta.json"):
+        assert (tmp_path / "ev" / name).read_bytes() == (tmp_path / "ev2" / name).read_bytes()

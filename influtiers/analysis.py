@@ -1,0 +1,189 @@
+"""Dataset -> evidence -> ledger: the one function that evaluates the claims.
+
+:func:`analyse` is what ``influtiers claims``, ``influtiers reproduce`` and every study
+notebook call: it builds the evidence tables once (one SQL pass in the dataset's engine)
+and evaluates each claim once. :meth:`Analysis.write` puts the evidence (Parquet), the
+ledger (``claims.csv``/``.md``/``.json``) and the results behind it (``results.json``)
+into a run directory; :meth:`Analysis.read` gives them back, so a notebook shows the
+numbers of the ledger, never a recomputation.
+
+Examples
+--------
+>>> a = analyse("demo", claims=["C02"])
+>>> a.ledger.loc[0, ["claim_id", "verdict"]].tolist()
+['C02', 'supported']
+>>> a.result("C02", "tost").test
+'equivalence'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config
+from .claims import Ledger, evaluate
+from .claims.ledger import platform_label
+from .evidence import Evidence, build_evidence
+from .provenance import atomic_write
+from .stats import PortfolioResult, StatResult
+
+
+def result_key(claim_id: str, platform: str = "", part: str = "") -> str:
+    """The key of a ledger row's results in :attr:`Analysis.results`."""
+    return "|".join((claim_id, platform, part))
+
+
+@dataclass
+class Analysis:
+    """The evidence, the ledger and the results behind each ledger row of one dataset."""
+
+    evidence: Evidence
+    ledger: Ledger
+    results: dict[str, dict[str, object]] = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def dataset(self) -> str:
+        return self.evidence.label
+
+    def result(self, claim_id: str, name: str, *, platform: str | None = None, part: str = ""):
+        """One result (a StatResult or PortfolioResult) behind a ledger row."""
+        plat = platform if platform is not None else platform_label(self.evidence)
+        key = result_key(claim_id, plat, part)
+        try:
+            return self.results[key][name]
+        except KeyError:
+            have = sorted(self.results.get(key, {}))
+            raise KeyError(
+                f"no result {name!r} for {key!r} (has: {', '.join(have) or 'none'})"
+            ) from None
+
+    def has_result(self, claim_id: str, name: str, **kw) -> bool:
+        try:
+            self.result(claim_id, name, **kw)
+        except KeyError:
+            return False
+        return True
+
+    # -- persistence --------------------------------------------------------------
+    def write(self, run_dir) -> list[Path]:
+        """Write ``evidence/``, ``claims.csv``, ``claims.md``, ``claims.json`` and
+        ``results.json`` into ``run_dir``."""
+        d = Path(run_dir)
+        out = self.evidence.write(d / "evidence")
+        out.append(atomic_write(d / "claims.csv", self.ledger.to_csv(index=False)))
+        out.append(atomic_write(d / "claims.md", self.ledger.to_markdown_table() + "\n"))
+        out.append(atomic_write(d / "claims.json", self.ledger.to_records_json() + "\n"))
+        rec = {
+            "settings": self.settings,
+            "results": {
+                key: {name: _result_record(r) for name, r in named.items()}
+                for key, named in self.results.items()
+            },
+        }
+        text = json.dumps(rec, indent=1, sort_keys=True, allow_nan=False)
+        out.append(atomic_write(d / "results.json", text + "\n"))
+        return out
+
+    @classmethod
+    def read(cls, run_dir) -> Analysis:
+        """The analysis :meth:`write` put into ``run_dir``."""
+        d = Path(run_dir)
+        evidence = Evidence.read(d / "evidence")
+        rows = json.loads((d / "claims.json").read_text(encoding="utf-8"))
+        ledger = Ledger.from_rows(rows)
+        rec = json.loads((d / "results.json").read_text(encoding="utf-8"))
+        results = {
+            key: {name: _result_from(r) for name, r in named.items()}
+            for key, named in rec["results"].items()
+        }
+        return cls(evidence, ledger, results, rec.get("settings", {}))
+
+
+def _result_record(r) -> dict:
+    kind = "portfolio" if isinstance(r, PortfolioResult) else "stat"
+    return {"kind": kind, **r.to_dict()}
+
+
+def _result_from(rec: Mapping):
+    rec = dict(rec)
+    kind = rec.pop("kind", "stat")
+    return PortfolioResult.from_dict(rec) if kind == "portfolio" else StatResult.from_dict(rec)
+
+
+def analyse(
+    data,
+    *,
+    scheme=None,
+    seed: int = config.SEED,
+    margin: tuple[float, float] = config.MARGIN,
+    alpha: float = config.ALPHA,
+    n_resamples: int = config.N_RESAMPLES,
+    definition: str | None = None,
+    currency: str = config.CURRENCY,
+    claims: Iterable[str] | None = None,
+    definitions: Iterable[str] | None = None,
+    accounts=None,
+    mapping=None,
+    engine: str = "duckdb",
+) -> Analysis:
+    """Evaluate the claims on ``data``: a :class:`~influtiers.load.Dataset`, an
+    :class:`~influtiers.evidence.Evidence`, or anything :func:`influtiers.load.load`
+    reads (a path, a bundled name, a DataFrame; loaded with ``accounts``/``mapping``).
+
+    ``definitions`` are the engagement definitions whose evidence is built (default:
+    every definition the data allow); the claims use ``definition`` (default: each
+    claim's own, else ``config.DEFINITION``).
+    """
+    if isinstance(data, Evidence):
+        evidence = data
+    else:
+        owned = False
+        if not hasattr(data, "report"):
+            from .load import load
+
+            data = load(data, accounts=accounts, mapping=mapping, engine=engine)
+            owned = True
+        try:
+            evidence = build_evidence(
+                data,
+                definitions=None if definitions is None else list(definitions),
+                currency=currency,
+            )
+        finally:
+            if owned:
+                data.close()
+    settings = {
+        "scheme": None if scheme is None else str(getattr(scheme, "name", scheme)),
+        "seed": int(seed),
+        "margin": [float(m) for m in margin],
+        "alpha": float(alpha),
+        "n_resamples": int(n_resamples),
+        "definition": definition,
+        "currency": currency,
+    }
+    evaluated = evaluate(
+        evidence,
+        claims=claims,
+        scheme=scheme,
+        seed=seed,
+        margin=margin,
+        alpha=alpha,
+        n_resamples=n_resamples,
+        definition=definition,
+        currency=currency,
+    )
+    ledger = Ledger.from_results(evaluated, evidence)
+    plat = platform_label(evidence)
+    results = {}
+    for claim, res in evaluated:
+        for r in [res, *res.parts]:
+            if r.results:
+                results[result_key(claim.id, plat, r.part)] = dict(r.results)
+    return Analysis(evidence, ledger, results, settings)
+
+
+__all__ = ["Analysis", "analyse", "result_key"]

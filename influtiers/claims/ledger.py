@@ -1,0 +1,228 @@
+"""Running the registry on evidence, and the ledger it gives (one row per claim, dataset,
+platform and part; columns :data:`~influtiers.claims.model.LEDGER_COLUMNS`)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import NotTestable
+from .context import Context, not_testable_from
+from .evaluators import EVALUATORS
+from .model import (
+    COUNT_COLUMNS,
+    LEDGER_COLUMNS,
+    NUMERIC_COLUMNS,
+    VERDICTS,
+    Claim,
+    ClaimResult,
+)
+from .registry import CLAIMS
+
+
+def evaluate_claim(claim: Claim | str, ctx: Context) -> ClaimResult:
+    """Evaluate one claim in isolation: a known data limitation becomes ``not-testable``
+    with its reason; an unexpected exception becomes an ``error`` result carrying the
+    message (the other claims are unaffected)."""
+    claim = CLAIMS[claim] if isinstance(claim, str) else claim
+    try:
+        return EVALUATORS[claim.evaluator](ctx, claim)
+    except NotTestable as e:
+        return not_testable_from(e)
+    except (ArithmeticError, ValueError, KeyError, IndexError, TypeError, LookupError) as e:
+        return ClaimResult("error", reason=f"{type(e).__name__}: {e}"[:500])
+
+
+def platform_label(evidence) -> str:
+    """The ledger's ``platform`` of a dataset's rows: its one platform, or ``all``."""
+    plats = evidence.platforms
+    return plats[0] if len(plats) == 1 else "all"
+
+
+def result_rows(
+    claim: Claim, res: ClaimResult, *, dataset: str, platform: str, accounting: Mapping
+) -> list[dict]:
+    """The headline row and the part rows of one claim's result."""
+    rows = []
+    for r in [res, *res.parts]:
+        n = r.n_influencers or {}
+        rows.append(
+            {
+                "claim_id": claim.id,
+                "title": claim.title,
+                "dataset": dataset,
+                "platform": platform,
+                "part": r.part,
+                "evidence": r.evidence,
+                "verdict": r.verdict,
+                "direction": r.direction,
+                "estimand": r.estimand,
+                "estimate": r.estimate,
+                "ci_low": r.ci_low,
+                "ci_high": r.ci_high,
+                "claimed": r.claimed,
+                "band_low": r.band_low,
+                "band_high": r.band_high,
+                "p_value": r.p_value,
+                "p_adjusted": math.nan,
+                "flags": "; ".join(r.flags),
+                "range_low": r.range_low,
+                "range_high": r.range_high,
+                "n_influencers": "; ".join(f"{k}={v}" for k, v in n.items()),
+                "n_posts": r.n_posts if r.n_posts is not None else pd.NA,
+                "rows_in": accounting.get("rows_in", pd.NA),
+                "accepted": accounting.get("accepted", pd.NA),
+                "quarantined": accounting.get("quarantined", pd.NA),
+                "k": pd.NA,
+                "tau2": math.nan,
+                "i2": math.nan,
+                "pi_low": math.nan,
+                "pi_high": math.nan,
+                "sources": "",
+                "method": r.method,
+                "definition": r.definition,
+                "scheme": r.scheme,
+                "reason": r.reason,
+                "summary": r.summary,
+            }
+        )
+    return rows
+
+
+def evaluate(
+    evidence,
+    *,
+    claims: Iterable[str] | None = None,
+    **settings,
+) -> list[tuple[Claim, ClaimResult]]:
+    """Evaluate the registry's claims (or ``claims``) on one dataset's evidence."""
+    ids = list(claims) if claims is not None else list(CLAIMS)
+    unknown = [c for c in ids if c not in CLAIMS]
+    if unknown:
+        raise KeyError(f"unknown claim id(s) {', '.join(unknown)}; known: {', '.join(CLAIMS)}")
+    ctx = Context(evidence, **settings)
+    return [(CLAIMS[c], evaluate_claim(CLAIMS[c], ctx)) for c in ids]
+
+
+def run_ledger(evidence, *, claims: Iterable[str] | None = None, **settings) -> Ledger:
+    """The ledger of one dataset's evidence (see :func:`evaluate` for the settings)."""
+    evaluated = evaluate(evidence, claims=claims, **settings)
+    return Ledger.from_results(evaluated, evidence)
+
+
+class Ledger(pd.DataFrame):
+    """A DataFrame of ledger rows with a few presentation helpers."""
+
+    @property
+    def _constructor(self):
+        return Ledger
+
+    @classmethod
+    def from_rows(cls, rows: list[dict]) -> Ledger:
+        df = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
+        for c in NUMERIC_COLUMNS:
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+        for c in COUNT_COLUMNS:
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
+        return cls(df)
+
+    @classmethod
+    def from_results(cls, evaluated, evidence) -> Ledger:
+        meta = evidence.meta
+        acc = {k: meta[k] for k in ("rows_in", "accepted", "quarantined") if k in meta}
+        rows = []
+        for claim, res in evaluated:
+            rows += result_rows(
+                claim, res, dataset=evidence.label, platform=platform_label(evidence),
+                accounting=acc,
+            )  # fmt: skip
+        return cls.from_rows(rows)
+
+    def summary(self) -> str:
+        counts = self["verdict"].value_counts()
+        head = ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS if counts.get(v, 0))
+        ds = list(self["dataset"].unique())
+        where = ds[0] if len(ds) == 1 else f"{len(ds)} datasets"
+        return f"{len(self)} rows ({self['claim_id'].nunique()} claims) on {where}: {head}"
+
+    def records(self) -> list[dict]:
+        return ledger_records(self)
+
+    def to_records_json(self) -> str:
+        return json.dumps(ledger_records(self), indent=2, ensure_ascii=False)
+
+    def to_markdown_table(self) -> str:
+        cols = ["claim_id", "title", "verdict", "estimate", "ci_low", "ci_high", "claimed",
+                "evidence"]  # fmt: skip
+        lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        for _, r in self.iterrows():
+            lines.append("| " + " | ".join(_fmt(r[c]) for c in cols) + " |")
+        return "\n".join(lines)
+
+    def compact(self, digits: int = 3) -> pd.DataFrame:
+        """The key columns, rounded: what notebooks print."""
+        cols = ["claim_id", "verdict", "estimate", "ci_low", "ci_high", "claimed"]
+        out = pd.DataFrame(self[cols]).copy()
+        for c in ("estimate", "ci_low", "ci_high", "claimed"):
+            out[c] = out[c].astype(float).round(digits)
+        return out
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return "" if math.isnan(v) else f"{v:.4g}"
+    if v is pd.NA or v is None:
+        return ""
+    return str(v).replace("|", "/").replace("\n", " ")
+
+
+def ledger_records(df: pd.DataFrame) -> list[dict]:
+    """JSON-safe rows (NaN and NA become None)."""
+    out = []
+    for rec in pd.DataFrame(df).to_dict(orient="records"):
+        clean = {}
+        for k, v in rec.items():
+            if v is pd.NA or v is None:
+                v = None
+            elif isinstance(v, float) and not math.isfinite(v):
+                v = None
+            elif isinstance(v, np.integer):
+                v = int(v)
+            elif isinstance(v, np.floating):
+                v = float(v) if math.isfinite(v) else None
+            clean[k] = v
+        out.append(clean)
+    return out
+
+
+def overview_frame(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Ledger rows on a common scale for one overview figure: ``relative`` = estimate ÷
+    claimed (and the interval likewise) where both are positive numbers."""
+    d = pd.DataFrame(ledger).copy()
+    est, lo, hi, cl = (
+        pd.to_numeric(d[c], errors="coerce") for c in ("estimate", "ci_low", "ci_high", "claimed")
+    )
+    ok = (cl > 0) & (est > 0) & np.isfinite(cl)
+    d["relative"] = (est / cl).where(ok)
+    d["rel_low"] = (lo / cl).where(ok & (lo > 0))
+    d["rel_high"] = (hi / cl).where(ok & (hi > 0))
+    d["label"] = d["claim_id"] + " " + d["title"].str.slice(0, 64)
+    cols = ["claim_id", "label", "verdict", "estimate", "ci_low", "ci_high", "claimed",
+            "relative", "rel_low", "rel_high"]  # fmt: skip
+    return d[cols]
+
+
+__all__ = [
+    "Ledger",
+    "evaluate",
+    "evaluate_claim",
+    "ledger_records",
+    "overview_frame",
+    "platform_label",
+    "result_rows",
+    "run_ledger",
+]
