@@ -98,7 +98,7 @@ def test_bcg_paule_mandel_matches_metafor():
     assert r.kh_q == pytest.approx(1.0, abs=1e-5)  # the PM equation holds at the solution
     assert not r.flags
     # the generalised Q at tau2 really is k - 1
-    w = 1 / (np.log(rr) * 0 + vi + r.tau2)
+    w = 1 / (vi + r.tau2)
     mu = np.sum(w * np.log(rr)) / np.sum(w)
     assert np.sum(w * (np.log(rr) - mu) ** 2) == pytest.approx(12, abs=1e-4)
     assert r.mu == pytest.approx(mu)

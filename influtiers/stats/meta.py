@@ -278,8 +278,9 @@ def benchmark_variances(table: pd.DataFrame, *, scale: str = "log", value: str =
     A published aggregate enters a pooled estimate only when its source reports a CI
     (``ci_low``, ``ci_high`` and its ``ci_level``), an SE (``se``, in the unit of
     ``value``) or an SD with the sample size (``sd`` and ``n``); every other row gets NaN
-    and is shown beside the pooled estimate as a point. Preference: SE, then CI, then SD
-    with n. On the log scale an SE or SD is turned into the variance of ``ln(value)`` by
+    and is shown beside the pooled estimate as a point. Preference: SE, then CI (normal
+    quantile at ``ci_level``; a CI without its level is a point), then SD with n. On the
+    log scale an SE or SD is turned into the variance of ``ln(value)`` by
     the delta method (divided by ``value**2``).
 
     >>> t = pd.DataFrame({"value": [0.068, 0.039, 0.011], "ci_low": [0.059, 0.034, None],
@@ -559,7 +560,7 @@ def pool_results(
     effects = [float(d.get("estimate", math.nan)) for d in ds]
     variances = [variance_from_result(d, scale) for d in ds]
     if labels is None:
-        labels = [str(d.get("details", {}).get("dataset", i + 1)) for i, d in enumerate(ds)]
+        labels = [str((d.get("details") or {}).get("dataset", i + 1)) for i, d in enumerate(ds)]
     return pool(effects, variances, method=method, labels=labels, scale=scale)
 
 
