@@ -92,7 +92,7 @@ def provenance(data=None, params: Mapping | None = None, *, data_label: str | No
         "git_commit": git_commit(),
         "python": _platform.python_version(),
         "packages": package_versions(),
-        "parameters": {k: _jsonable(v) for k, v in (params or {}).items()},
+        "parameters": {k: jsonable(v) for k, v in (params or {}).items()},
     }
     if data is not None:
         rec["data"] = data_label or (
@@ -102,13 +102,13 @@ def provenance(data=None, params: Mapping | None = None, *, data_label: str | No
     return rec
 
 
-def _jsonable(v):
+def jsonable(v):
     if isinstance(v, str | int | float | bool) or v is None:
         return v
     if isinstance(v, Mapping):
-        return {str(k): _jsonable(x) for k, x in v.items()}
+        return {str(k): jsonable(x) for k, x in v.items()}
     if isinstance(v, list | tuple):
-        return [_jsonable(x) for x in v]
+        return [jsonable(x) for x in v]
     return str(v)
 
 
