@@ -12,8 +12,10 @@ Examples
 >>> a = analyse("demo", claims=["C02"])
 >>> a.ledger.loc[0, ["claim_id", "verdict"]].tolist()
 ['C02', 'supported']
->>> a.result("C02", "tost").test
+>>> a.result("C02", "tost", platform="instagram").test
 'equivalence'
+>>> a.platforms("C02")
+['instagram', 'tiktok', 'all (platform FE)']
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .claims.ledger import platform_label
 from .evidence import Evidence, build_evidence
 from .provenance import atomic_write
 from .stats import PortfolioResult, StatResult
+from .stats.fixed_effects import FE
 
 
 def result_key(claim_id: str, platform: str = "", part: str = "") -> str:
@@ -49,17 +52,33 @@ class Analysis:
     def dataset(self) -> str:
         return self.evidence.label
 
+    def platforms(self, claim_id: str) -> list[str]:
+        """The ``platform`` labels of a claim's headline rows, in ledger order."""
+        led = self.ledger
+        rows = led[(led["claim_id"] == claim_id) & (led["part"] == "")]
+        return list(dict.fromkeys(rows["platform"]))
+
     def result(self, claim_id: str, name: str, *, platform: str | None = None, part: str = ""):
-        """One result (a StatResult or PortfolioResult) behind a ledger row."""
-        plat = platform if platform is not None else platform_label(self.evidence)
-        key = result_key(claim_id, plat, part)
-        try:
-            return self.results[key][name]
-        except KeyError:
-            have = sorted(self.results.get(key, {}))
-            raise KeyError(
-                f"no result {name!r} for {key!r} (has: {', '.join(have) or 'none'})"
-            ) from None
+        """One result (a StatResult or PortfolioResult) behind a ledger row.
+
+        Without ``platform``: the claim's headline row (the platform fixed-effects row when
+        there is one, else its only row, else its first platform's row)."""
+        if platform is not None:
+            plats = [platform]
+        else:
+            plats = self.platforms(claim_id)
+            plats = sorted(plats, key=lambda p: (p != FE, p != platform_label(self.evidence)))
+        for plat in plats:
+            named = self.results.get(result_key(claim_id, plat, part), {})
+            if name in named:
+                return named[name]
+        have = sorted(
+            {n for p in plats for n in self.results.get(result_key(claim_id, p, part), {})}
+        )
+        raise KeyError(
+            f"no result {name!r} for {claim_id} {part or ''} on {', '.join(plats) or 'no row'} "
+            f"(has: {', '.join(have) or 'none'})"
+        )
 
     def has_result(self, claim_id: str, name: str, **kw) -> bool:
         try:
@@ -177,9 +196,8 @@ def analyse(
         currency=currency,
     )
     ledger = Ledger.from_results(evaluated, evidence)
-    plat = platform_label(evidence)
     results = {}
-    for claim, res in evaluated:
+    for claim, plat, res in evaluated:
         for r in [res, *res.parts]:
             if r.results:
                 results[result_key(claim.id, plat, r.part)] = dict(r.results)

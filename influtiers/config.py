@@ -36,3 +36,5 @@ DEFINITION = "er_followers"
 CURRENCY = "USD"
 #: Share cut at each end for an influencer's trimmed-mean rate.
 TRIM = 0.1
+#: Prices the evidence counts posts over (``cost_over_<t>_n``): C08's $10,000.
+PRICE_THRESHOLDS = (10_000,)

@@ -14,7 +14,8 @@ within an influencer, and its median is used where they vary), ``followers_varie
 ``n_posts``, ``n_sponsored``, ``<count>_sum`` and ``<count>_n`` (sum and number of
 non-missing values) of every count column, ``cost_sum``/``cost_n`` (posts priced in the
 analysis currency, or with no currency), ``cost_other_n`` (posts priced in another
-currency), ``<exposure>_priced_sum``/``_priced_n`` (exposure of the priced posts), and
+currency), ``cost_over_<t>_n`` (priced posts over each price of
+``config.PRICE_THRESHOLDS``), ``<exposure>_priced_sum``/``_priced_n`` (exposure of the priced posts), and
 for every engagement definition ``d`` whose columns the data have:
 
 =========================  =====================================================
@@ -214,6 +215,9 @@ def evidence_sql(
     for c in counts:
         inner.append(f"SUM({q(c)}) AS {q(c + '_sum')}, COUNT({q(c)}) AS {q(c + '_n')}")
     inner.append("SUM(cost) AS cost_sum, COUNT(cost) AS cost_n, COUNT(cost_other) AS cost_other_n")
+    over = [f"cost_over_{int(p)}_n" for p in config.PRICE_THRESHOLDS]
+    for p, name in zip(config.PRICE_THRESHOLDS, over, strict=True):
+        inner.append(f"COUNT(CASE WHEN cost > {float(p)!r} THEN 1 END) AS {name}")
     for e in EXPOSURES:
         src = "followers" if e == "followers" else q(e)
         inner.append(
@@ -223,6 +227,7 @@ def evidence_sql(
     outer = [kq, "n_posts", "followers_min", "followers_max", "n_sponsored"]
     outer += [f"{q(c + '_sum')}, {q(c + '_n')}" for c in counts]
     outer.append("cost_sum, cost_n, cost_other_n")
+    outer += over
     outer += [f"{q(e + '_priced_sum')}, {q(e + '_priced_n')}" for e in EXPOSURES]
     t = float(trim)
     for j, name in enumerate(defs):

@@ -53,6 +53,10 @@ VERDICT_STYLE = {
     "contradicted": ("✗", "v-contradicted"),
     "inconclusive": ("?", "v-inconclusive"),
     "not-testable": ("–", "v-nottestable"),
+    "consistent": ("≈", "v-supported"),
+    "inconsistent": ("≠", "v-contradicted"),
+    "descriptive": ("i", "v-nottestable"),
+    "error": ("!", "v-contradicted"),
 }
 
 STATUS_STYLE = {

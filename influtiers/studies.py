@@ -33,7 +33,7 @@ class Study:
     slug: str
     title: str
     claims: tuple[str, ...]
-    version: str = "1.0"
+    version: str = "2.0"
     key_figure: str | None = None
     needs: tuple[str, ...] = field(default_factory=tuple)
 
@@ -228,8 +228,21 @@ class StudySession:
         """A result behind a ledger row (:meth:`influtiers.analysis.Analysis.result`)."""
         return self.analysis.result(claim_id, name, **kw)
 
-    def has_result(self, claim_id: str, name: str) -> bool:
-        return self.analysis.has_result(claim_id, name)
+    def has_result(self, claim_id: str, name: str, **kw) -> bool:
+        return self.analysis.has_result(claim_id, name, **kw)
+
+    def platforms(self, claim_id: str) -> list[str]:
+        """The platforms of a claim's ledger rows (a platform, ``all`` or the fixed-effects
+        row ``all (platform FE)``)."""
+        return self.analysis.platforms(claim_id)
+
+    def results(self, claim_id: str, name: str) -> dict:
+        """``{platform: result}`` of one named result over a claim's rows."""
+        return {
+            p: self.result(claim_id, name, platform=p)
+            for p in self.platforms(claim_id)
+            if self.has_result(claim_id, name, platform=p)
+        }
 
     def ledger(self, claim_ids: Iterable[str] | None = None) -> Ledger:
         ids = list(claim_ids) if claim_ids is not None else list(self.study.claims)
@@ -237,21 +250,29 @@ class StudySession:
         return Ledger(led[led["claim_id"].isin(ids)].reset_index(drop=True))
 
     def claims_table(self, claim_ids: Iterable[str] | None = None, digits: int = 3) -> str:
-        """The rounded, sorted claims table notebooks print (stable text for nbval)."""
+        """The rounded claims table notebooks print, in ledger order (stable text for
+        nbval): claim, platform (when the data have several), part, verdict and direction,
+        estimate and 95% interval, title."""
         led = self.ledger(claim_ids)
+        many = led["platform"].nunique() > 1
         lines = []
-        for _, r in led.sort_values(["claim_id", "platform", "part"]).iterrows():
+        for _, r in led.iterrows():
             est = _num(r["estimate"], digits)
             ci = (
                 f"[{_num(r['ci_low'], digits)}, {_num(r['ci_high'], digits)}]"
                 if pd.notna(r["ci_low"])
                 else ""
             )
-            part = f" ({r['part']})" if r["part"] else ""
-            lines.append(f"{r['claim_id']}  {r['verdict']:<13} {est:>10} {ci}  {r['title']}{part}")
+            where = f"{r['platform']:<18} " if many else ""
+            part = f"{r['part']:<16}" if r["part"] else " " * 16
+            verdict = r["verdict"] + (f" ({r['direction']})" if r["direction"] else "")
+            lines.append(
+                f"{r['claim_id']}  {where}{part} {verdict:<26} {est:>9} {ci:<22} {r['title']}"
+                if not r["part"] else f"{r['claim_id']}  {where}{part} {verdict:<26} {est:>9} {ci}"
+            )  # fmt: skip
             if r["verdict"] in ("not-testable", "error"):
                 lines.append(f"     reason: {r['reason']}")
-        return "\n".join(lines)
+        return "\n".join(line.rstrip() for line in lines)
 
     # -- outputs -----------------------------------------------------------------
     def provenance(self) -> dict:

@@ -19,10 +19,14 @@
 # scheme, test and decision rule) is in the ledger: `influtiers claims --data DATA`
 # prints it, and the studies 01–08 work through each one. The unit of analysis is
 # the influencer (posts are nested in influencers); engagement rate = (likes +
-# comments) / followers unless a row says otherwise. Verdicts: supported,
-# contradicted, inconclusive, not-testable (with a reason).
+# comments) / followers unless a row says otherwise. Verdicts of tests on data:
+# supported, contradicted (with a direction: overstated or understated), inconclusive,
+# not-testable (with a reason); descriptive rows (definitions, the article's own
+# arithmetic) are not data verdicts. With several platforms each claim has a row per
+# platform and one with platform fixed effects. `p_adjusted` is Holm's adjustment over
+# the data claims of one dataset and platform.
 #
-# Study version 1.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.0 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"
@@ -38,6 +42,7 @@ run_dir = None
 import matplotlib.pyplot as plt
 
 from influtiers import claims, plots
+from influtiers.claims.table import rules_table
 from influtiers.studies import StudySession
 
 s = StudySession(
@@ -57,8 +62,11 @@ print(s.describe_data())
 # ## What each claim says and how it is tested
 
 # %%
-for c in claims.CLAIMS.values():
-    print(f"{c.id} {c.title}\n    test: {c.test}\n    rule: {c.decision_rule}")
+rules = rules_table(margin)
+for r in rules.itertuples():
+    band = f"; band {r.band}" if r.band else ""
+    print(f"{r.id} {r.claim} [{r.rule}{band}]\n    estimand: {r.estimand}\n    test: {r.test}")
+    print(f"    rule: {r.decision_rule}")
 
 # %% [markdown]
 # ## The ledger on these data

@@ -19,14 +19,17 @@
 #
 # **Claims ruled on:** C04.
 #
-# **Data and definitions.** Unit: the influencer (or posts with cluster-robust
-# errors by influencer for the GLM). Rate = (likes + comments) / followers unless the
-# specification says otherwise. Methods: Poisson and negative-binomial GLM with
-# offset log(exposure); cluster bootstrap of the ratio of tier means or medians of
-# influencer rates; ratio of medians. The claim is consistent when 1.60 lies inside
-# the 95% interval.
+# **Data and definitions.** Unit: the influencer (the GLMs are fitted on each
+# influencer's summed posts, exactly the post-level models clustered by influencer).
+# Rate = (likes + comments) / followers unless the specification says otherwise.
+# Methods: Poisson and negative-binomial GLM with offset log(exposure); cluster
+# bootstrap of the ratio of tier means or medians of influencer rates; ratio of
+# medians; with several platforms, PPML with platform fixed effects. The ledger
+# decides with the ratio of tier means and the band rule: supported when the 90%
+# interval lies inside 1.28–2.00 (1.60 / 1.25 to 1.60 × 1.25), contradicted when the
+# 95% interval lies outside it.
 #
-# Study version 1.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.0 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"
@@ -62,12 +65,12 @@ print(s.describe_data())
 
 # %%
 lift_results = {
-    m: s.result("C04", "lift" if m == "bootstrap-mean" else m)
-    for m in stats.METHODS
-    if s.has_result("C04", "lift" if m == "bootstrap-mean" else m)
+    f"{platform}: {m}": r
+    for m in ("lift", *stats.METHODS)
+    for platform, r in s.results("C04", m).items()
 }
-for m, r in lift_results.items():
-    print(f"{m:<17} {r.estimate:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]")
+for name, r in lift_results.items():
+    print(f"{name:<40} {r.estimate:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]  {r.method[:60]}")
 
 # %%
 fig, d = plots.forest(

@@ -19,12 +19,15 @@
 #
 # **Claims ruled on:** C08, C09, C10, C11.
 #
-# **Data and definitions.** Prices are the `cost` of sponsored posts (USD); per
-# influencer, the mean price of its priced posts. CPM here = price / followers ×
-# 1,000; cost per engagement = price / mean (likes + comments) per post. Shopify's
-# published ranges are drawn as sensitivity bands. Needs a `cost` column.
+# **Data and definitions.** Prices are the `cost` of sponsored posts in the analysis
+# currency (USD by default; posts in other currencies are counted, never summed); per
+# influencer, the mean price of its priced posts. C08: the share of macro and mega
+# priced posts over $10,000 and the micro median against $100. C09: CPM = price /
+# impressions × 1,000 (reach, views, or followers as a flagged last resort). Cost per
+# engagement = price / mean (likes + comments) per post. Shopify's published ranges
+# are drawn as sensitivity bands. Needs a `cost` column.
 #
-# Study version 1.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.0 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

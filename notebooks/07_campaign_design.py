@@ -18,14 +18,15 @@
 #
 # **Claims ruled on:** C12, C13.
 #
-# **Data and definitions.** The between-influencer spread of log engagement rates
-# in the micro tier is estimated from the data and drives a Monte Carlo power
-# simulation (randomised: half the influencers per brief; paired: each influencer
-# posts both briefs). Portfolio risk resamples influencers and their posts from the
-# data for one budget (prices from `cost` where present, otherwise $100 per 10,000
-# followers).
+# **Data and definitions.** The design of a brief A/B test across micro-influencers is
+# estimated from the data, per platform: posts per influencer, the overdispersion of
+# post engagement, and the between-influencer SD of log rates net of post noise. They
+# drive one Monte Carlo simulation (half the influencers per brief), which gives the
+# power, the power table and the minimum detectable lift. Portfolio risk draws
+# influencers of the data for one budget (prices from `cost` where present, otherwise
+# $100 per 10,000 followers).
 #
-# Study version 1.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.0 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"
@@ -58,16 +59,29 @@ s = StudySession(
 print(s.describe_data())
 
 # %%
-ab = s.result("C12", "power") if s.has_result("C12", "power") else None
-print(ab.summary() if ab else s.claims_table(["C12"]))
+ab = s.results("C12", "power")  # one simulation per platform, with its own design
+for platform, r in ab.items():
+    par = r.details["design_parameters"]
+    print(f"{platform}: {r.summary()}")
+    print(
+        f"  {par['posts_per_influencer']} posts per influencer, overdispersion "
+        f"{par['overdispersion']:.2f}, between-influencer SD {par['sd_between']:.2f}; "
+        f"minimum detectable lift at 80% power {r.details['mde_80']:.2f}x"
+    )
 
 # %%
-power = pd.DataFrame(ab.details["power_table"] if ab else [])
+power = pd.concat(
+    [pd.DataFrame(r.details["power_table"]).assign(platform=p) for p, r in ab.items()]
+    or [pd.DataFrame(columns=["platform", "n_influencers", "true_lift", "power"])],
+    ignore_index=True,
+)
 print(power.round(3).to_string(index=False) if len(power) else "no power table")
 
 # %%
 fig, d = plots.line(
-    power.assign(lift="true lift " + power["true_lift"].astype(str) + "x"),
+    power.assign(
+        lift=power["platform"].astype(str) + ", true lift " + power["true_lift"].astype(str) + "x"
+    ),
     "n_influencers",
     "power",
     hue="lift",

@@ -23,7 +23,7 @@
 # within-influencer ratios; micro and macro are compared by Welch's t-test on the
 # log ratios. Needs a `sponsored` flag.
 #
-# Study version 1.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.0 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"
@@ -73,8 +73,8 @@ s.save(fig, d, "08_sponsored_penalty")
 plt.show()
 
 # %%
-cmp = s.result("C14", "penalty") if s.has_result("C14", "penalty") else None
-print(cmp.summary() if cmp else s.claims_table(["C14"]))
+for platform, r in s.results("C14", "penalty").items():
+    print(f"{platform}: {r.summary()}")
 
 # %% [markdown]
 # ## Claims table

@@ -109,6 +109,7 @@ def test_output_columns_and_attrs(hand):
         "cost_sum",
         "cost_n",
         "cost_other_n",
+        "cost_over_10000_n",
         *[f"{e}_priced_{s}" for e in ("followers", "reach", "impressions", "views") for s in
           ("sum", "n")],
         "engagement_n",

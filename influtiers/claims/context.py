@@ -1,12 +1,16 @@
-"""What the claims of one ledger share: the evidence, the settings, and small helpers.
+"""What the claims of one ledger share: the evidence, the settings, the scope, and helpers.
 
 :class:`Context` hands each evaluator the influencer table it needs (the claim's scheme,
-platform and sponsorship selection, and definition), cached, from one
+the scope's platform, the sponsorship selection, the definition), cached, from one
 :class:`~influtiers.evidence.Evidence`. Evaluators never see posts.
+
+A context has a *scope*: ``None`` (every influencer of the dataset), one platform, or
+:data:`FE` (every influencer, compared within platforms: the platform fixed-effects row).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -14,12 +18,29 @@ import pandas as pd
 from .. import config
 from ..errors import NotTestable
 from ..metrics import get_definition
+from ..stats.fixed_effects import FE
 from ..tiers import get_scheme
 from .model import Claim, ClaimResult, as_float
+from .rules import band, band_verdict, se_from_ci, tost_p
+
+#: Flag codes (the ledger's ``flags`` column holds these words; details say more).
+FLAG_CODES = (
+    "small-sample",
+    "fallback-all-posts",
+    "circular",
+    "selected-sample",
+    "estimators-disagree",
+    "definition-fallback",
+    "heterogeneous",
+    "derived-value",
+    "low-confidence",
+    "followers-proxy",
+    "currency-mixed",
+)
 
 
 class Context:
-    """Evidence and settings shared by the claims of one ledger run.
+    """Evidence, settings and scope shared by the claims of one ledger run.
 
     Parameters
     ----------
@@ -28,8 +49,10 @@ class Context:
     scheme : tier scheme for every claim (default: each claim's own).
     seed, margin, alpha, n_resamples : the defaults of :mod:`influtiers.config`.
     definition : engagement definition of the rate claims (default: each claim's own,
-        else ``config.DEFINITION``).
+        else ``config.DEFINITION``; when its columns are missing, likes over followers is
+        used and the rows are flagged ``definition-fallback``).
     currency : the currency of the cost claims.
+    scope : ``None``, a platform name, or :data:`FE`.
     """
 
     def __init__(
@@ -43,6 +66,7 @@ class Context:
         n_resamples: int = config.N_RESAMPLES,
         definition: str | None = None,
         currency: str = config.CURRENCY,
+        scope: str | None = None,
     ) -> None:
         self.evidence = evidence
         self.dataset = evidence.label
@@ -53,7 +77,33 @@ class Context:
         self.n_resamples = int(n_resamples)
         self.definition = definition
         self.currency = currency
+        self.scope = scope
         self._tables: dict = {}
+
+    def with_scope(self, scope: str | None) -> Context:
+        """The same settings for another scope (tables are cached per scope)."""
+        c = Context(
+            self.evidence,
+            scheme=self.scheme_override,
+            seed=self.seed,
+            margin=self.margin,
+            alpha=self.alpha,
+            n_resamples=self.n_resamples,
+            definition=self.definition,
+            currency=self.currency,
+            scope=scope,
+        )
+        c._tables = self._tables
+        return c
+
+    @property
+    def fixed_effects(self) -> bool:
+        return self.scope == FE
+
+    @property
+    def platform(self) -> str | None:
+        """The one platform of the scope (None for every platform)."""
+        return None if self.scope in (None, FE) else self.scope
 
     def scheme_for(self, claim: Claim):
         if self.scheme_override is not None:
@@ -61,7 +111,24 @@ class Context:
         return get_scheme(claim.scheme)
 
     def definition_for(self, claim: Claim):
-        return get_definition(self.definition or claim.definition or config.DEFINITION)
+        """The claim's engagement definition, with the likes-only fallback."""
+        d = get_definition(self.definition or claim.definition or config.DEFINITION)
+        have = self.evidence.definitions
+        if d.name in have or not have:
+            return d
+        if self.definition is None and d.exposure == "followers" and "likes_followers" in have:
+            return get_definition("likes_followers")
+        return d
+
+    def definition_flags(self, claim: Claim) -> tuple[str, ...]:
+        d = get_definition(self.definition or claim.definition or config.DEFINITION)
+        return ("definition-fallback",) if self.definition_for(claim).name != d.name else ()
+
+    def tier_bounds(self, claim: Claim, tier: str):
+        """``(lower, upper)`` of ``tier`` in the claim's scheme on the scope's platform."""
+        s = self.scheme_for(claim)
+        t = next((x for x in s.tiers_for(self.platform) if x.name == tier), None)
+        return None if t is None else (t.lower, t.upper)
 
     def table(
         self,
@@ -71,50 +138,64 @@ class Context:
         by_sponsored: bool = False,
         definition=None,
     ) -> pd.DataFrame:
-        """The claim's influencer table; ``attrs["notes"]`` says what was selected.
+        """The claim's influencer table in this scope.
 
-        The claim's ``platform`` restricts the influencers when the data have it (else
-        all platforms are used and the note says so). ``sponsored=True``/``False`` uses
-        the influencers' sponsored / organic posts, falling back to all posts (with a
-        note) when the data flag none.
+        ``attrs["notes"]`` says what was selected and ``attrs["flags"]`` holds
+        ``fallback-all-posts`` when ``sponsored=True``/``False`` found no flagged posts and
+        every post was used, and ``definition-fallback`` when the definition fell back.
         """
         d = get_definition(definition) if definition is not None else self.definition_for(claim)
         scheme = self.scheme_for(claim)
-        key = (claim.platform, sponsored, by_sponsored, d.name, scheme.name)
+        key = (self.platform, sponsored, by_sponsored, d.name, scheme.name)
         if key in self._tables:
             return self._tables[key]
         ev = self.evidence
         notes: list[str] = []
-        platform = None
-        if claim.platform:
-            if claim.platform in ev.platforms:
-                platform = claim.platform
-                notes.append(f"{claim.platform} posts only")
-            else:
-                notes.append(f"no {claim.platform} posts: all platforms used")
+        flags: list[str] = list(self.definition_flags(claim)) if definition is None else []
+        if self.platform:
+            notes.append(f"{self.platform} only")
+        elif self.fixed_effects:
+            notes.append("every platform, compared within platforms (fixed effects)")
         if sponsored is not None:
             kind = "sponsored" if sponsored else "organic"
             t = None
             if ev.has("sponsored"):
-                t = ev.table(d, scheme, platform=platform, sponsored=sponsored)
+                t = ev.table(d, scheme, platform=self.platform, sponsored=sponsored)
             if t is not None and len(t):
                 notes.append(f"{kind} posts only")
             else:
                 notes.append(f"no {kind} posts flagged: all posts used")
-                t = ev.table(d, scheme, platform=platform)
+                flags.append("fallback-all-posts")
+                t = ev.table(d, scheme, platform=self.platform)
         else:
-            t = ev.table(d, scheme, platform=platform, by_sponsored=by_sponsored)
+            t = ev.table(d, scheme, platform=self.platform, by_sponsored=by_sponsored)
         if t.empty:
             raise NotTestable("no influencers left after selection (" + "; ".join(notes) + ")")
         t.attrs["notes"] = notes
+        t.attrs["flags"] = flags
         self._tables[key] = t
         return t
 
 
+# ------------------------------------------------------------------ helpers
 def tier_counts(t: pd.DataFrame, groups: Sequence[str]) -> dict[str, int]:
     """Influencers per tier of ``groups`` in an influencer table."""
     vc = t["tier"].astype("string").value_counts()
     return {g: int(vc.get(g, 0)) for g in groups}
+
+
+def flag_codes(flags) -> tuple[str, ...]:
+    """The flag codes of free-text flags (``"small-sample: fewer than 30 ..."`` ->
+    ``"small-sample"``); unknown texts are kept as they are."""
+    out = []
+    for f in flags or ():
+        code = str(f).split(":", 1)[0].strip()
+        out.append(code if code in FLAG_CODES else str(f))
+    return tuple(dict.fromkeys(out))
+
+
+def notes_of(t: pd.DataFrame) -> str:
+    return "; ".join(t.attrs.get("notes", []))
 
 
 def from_stats(res, **kw) -> ClaimResult:
@@ -126,11 +207,59 @@ def from_stats(res, **kw) -> ClaimResult:
         "ci_high": as_float(getattr(res, "ci_high", d.get("ci_high"))),
         "method": getattr(res, "method", d.get("method", "")),
         "summary": res.summary() if hasattr(res, "summary") else "",
-        "flags": tuple(getattr(res, "flags", ()) or ()),
         "details": d,
     }
+    flags = kw.pop("flags", ())
     base.update(kw)
+    base["flags"] = flag_codes((*tuple(getattr(res, "flags", ()) or ()), *flags))
     return ClaimResult(**base)
+
+
+def interval90(res) -> tuple[float, float]:
+    """The 90% interval of a 95% result: ``details["ci90"]`` (from the same computation),
+    else the interval a symmetric log-scale 95% interval implies."""
+    ci90 = (getattr(res, "details", {}) or {}).get("ci90")
+    if ci90 is not None:
+        return float(ci90[0]), float(ci90[1])
+    lo, hi, est = res.ci_low, res.ci_high, res.estimate
+    se = se_from_ci(lo, hi, res.confidence)
+    if not (math.isfinite(se) and est > 0):
+        return math.nan, math.nan
+    q = 1.6448536269514722
+    return math.exp(math.log(est) - q * se), math.exp(math.log(est) + q * se)
+
+
+def df_of(res) -> float | None:
+    """The t degrees of freedom a result's interval used (None: normal or bootstrap)."""
+    for src in (getattr(res, "statistic", {}) or {}, getattr(res, "details", {}) or {}):
+        v = src.get("df")
+        if v is not None and math.isfinite(float(v)):
+            return float(v)
+    return None
+
+
+def apply_band(res, claimed: float, ctx: Context, **kw) -> ClaimResult:
+    """The band rule on a ratio result: verdict, direction, band and the TOST p-value."""
+    bnd = band(claimed, ctx.margin)
+    ci90 = interval90(res)
+    v, direction = band_verdict(ci90, (res.ci_low, res.ci_high), bnd)
+    se = (getattr(res, "statistic", {}) or {}).get("se_log")
+    if se is None or not math.isfinite(float(se)):
+        se = se_from_ci(res.ci_low, res.ci_high, res.confidence, df_of(res))
+    est = res.estimate
+    p = tost_p(math.log(est), float(se), bnd, df_of(res)) if est > 0 else math.nan
+    details = {**(res.to_dict() if hasattr(res, "to_dict") else {}), "ci90": list(ci90)}
+    return from_stats(
+        res,
+        verdict=v,
+        direction=direction,
+        claimed=claimed,
+        band_low=bnd[0],
+        band_high=bnd[1],
+        p_value=p,
+        details=details,
+        **kw,
+    )
 
 
 def need_tiers(tiers: Sequence[str], scheme) -> None:
@@ -149,4 +278,17 @@ def not_testable_from(exc: Exception) -> ClaimResult:
     return ClaimResult("not-testable", reason=str(detail))
 
 
-__all__ = ["Context", "from_stats", "need_tiers", "not_testable_from", "tier_counts"]
+__all__ = [
+    "FE",
+    "FLAG_CODES",
+    "Context",
+    "apply_band",
+    "df_of",
+    "flag_codes",
+    "from_stats",
+    "interval90",
+    "need_tiers",
+    "not_testable_from",
+    "notes_of",
+    "tier_counts",
+]

@@ -11,17 +11,19 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NotTestable
-from .context import Context, not_testable_from
+from .context import FE, Context, not_testable_from
 from .evaluators import EVALUATORS
 from .model import (
     COUNT_COLUMNS,
     LEDGER_COLUMNS,
     NUMERIC_COLUMNS,
+    POSTS,
     VERDICTS,
     Claim,
     ClaimResult,
 )
 from .registry import CLAIMS
+from .rules import holm
 
 
 def evaluate_claim(claim: Claim | str, ctx: Context) -> ClaimResult:
@@ -93,25 +95,66 @@ def result_rows(
     return rows
 
 
+def scopes(claim: Claim, evidence) -> list[tuple[str, str | None]]:
+    """The (platform label, context scope) rows of ``claim`` on ``evidence``: one row when
+    the data have one platform (or the claim is not per platform), else a row per platform
+    and, except for simulations, a row with platform fixed effects."""
+    plats = evidence.platforms
+    if claim.per_platform and len(plats) > 1:
+        out = [(p, p) for p in plats]
+        if claim.rule != "simulation":
+            out.append((FE, FE))
+        return out
+    return [(platform_label(evidence), None)]
+
+
 def evaluate(
     evidence,
     *,
     claims: Iterable[str] | None = None,
     **settings,
-) -> list[tuple[Claim, ClaimResult]]:
-    """Evaluate the registry's claims (or ``claims``) on one dataset's evidence."""
+) -> list[tuple[Claim, str, ClaimResult]]:
+    """Evaluate the registry's claims (or ``claims``) on one dataset's evidence: a
+    (claim, platform label, result) triple per row scope."""
     ids = list(claims) if claims is not None else list(CLAIMS)
     unknown = [c for c in ids if c not in CLAIMS]
     if unknown:
         raise KeyError(f"unknown claim id(s) {', '.join(unknown)}; known: {', '.join(CLAIMS)}")
     ctx = Context(evidence, **settings)
-    return [(CLAIMS[c], evaluate_claim(CLAIMS[c], ctx)) for c in ids]
+    out = []
+    for c in ids:
+        claim = CLAIMS[c]
+        for label, scope in scopes(claim, evidence):
+            out.append((claim, label, evaluate_claim(claim, ctx.with_scope(scope))))
+    return out
 
 
 def run_ledger(evidence, *, claims: Iterable[str] | None = None, **settings) -> Ledger:
     """The ledger of one dataset's evidence (see :func:`evaluate` for the settings)."""
     evaluated = evaluate(evidence, claims=claims, **settings)
     return Ledger.from_results(evaluated, evidence)
+
+
+#: Rules whose headline rows enter the multiplicity family (tests on data with a p-value).
+TESTED_RULES = ("band", "directional", "intersection-union", "shape")
+
+
+def adjust(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``p_adjusted``: Holm over the data claims' headline rows of one dataset and
+    platform (posts evidence, a tested rule, a verdict of a test, a p-value)."""
+    rules = {c.id: c.rule for c in CLAIMS.values()}
+    fam = (
+        (ledger["evidence"] == POSTS)
+        & (ledger["part"] == "")
+        & ledger["claim_id"].map(rules).isin(TESTED_RULES)
+        & ledger["verdict"].isin(("supported", "contradicted", "inconclusive"))
+        & np.isfinite(ledger["p_value"].astype(float))
+    )
+    out = ledger.copy()
+    out["p_adjusted"] = np.nan
+    for _, idx in out[fam].groupby(["dataset", "platform"]).groups.items():
+        out.loc[idx, "p_adjusted"] = holm(out.loc[idx, "p_value"].to_numpy(float))
+    return out
 
 
 class Ledger(pd.DataFrame):
@@ -135,12 +178,11 @@ class Ledger(pd.DataFrame):
         meta = evidence.meta
         acc = {k: meta[k] for k in ("rows_in", "accepted", "quarantined") if k in meta}
         rows = []
-        for claim, res in evaluated:
+        for claim, platform, res in evaluated:
             rows += result_rows(
-                claim, res, dataset=evidence.label, platform=platform_label(evidence),
-                accounting=acc,
-            )  # fmt: skip
-        return cls.from_rows(rows)
+                claim, res, dataset=evidence.label, platform=platform, accounting=acc
+            )
+        return cls(adjust(cls.from_rows(rows)))
 
     def summary(self) -> str:
         counts = self["verdict"].value_counts()
@@ -217,7 +259,10 @@ def overview_frame(ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = [
+    "TESTED_RULES",
     "Ledger",
+    "adjust",
+    "scopes",
     "evaluate",
     "evaluate_claim",
     "ledger_records",

@@ -110,6 +110,13 @@ class Claim:
     platform: str | None = None
     definition: str | None = None
     related: str = ""
+    #: the kind of decision rule: band, directional, intersection-union, shape, parts,
+    #: simulation, descriptive
+    rule: str = "directional"
+    #: with several platforms: a row per platform plus a platform fixed-effects row
+    per_platform: bool = False
+    #: the claim's parameters (e.g. the A/B test's size and lift)
+    params: Mapping = field(default_factory=dict)
 
     @property
     def sources(self) -> list[dict]:
@@ -132,6 +139,9 @@ class Claim:
             "scheme": self.scheme or "(the ledger's scheme)",
             "platform": self.platform or "all",
             "claimed": self.claimed,
+            "rule": self.rule,
+            "per_platform": self.per_platform,
+            "params": dict(self.params),
             "test": self.test,
             "decision_rule": self.decision_rule,
             "sources": self.sources,

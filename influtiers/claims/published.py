@@ -16,12 +16,10 @@ from ..benchmarks import band_midpoints, load_benchmarks
 from .ledger import Ledger, result_rows
 from .model import PUBLISHED, ClaimResult
 from .registry import CLAIMS
+from .rules import band, point_verdict
 
 MICRO_BAND = (10_000, 100_000)
 MACRO_BAND = (100_000, 1_000_000)
-#: On published aggregates (no intervals) a claimed ratio is judged on the point estimate:
-#: supported when the implied ratio is within this factor band around the claim.
-POINT_TOLERANCE = config.MARGIN
 
 
 def _in_band(row, band) -> bool:
@@ -97,55 +95,71 @@ def benchmark_slopes(er: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def _pub_row(claim_id: str, source: str, res: ClaimResult, platform: str = "") -> dict:
     res.evidence = PUBLISHED
+    if _circular(claim_id, source):
+        res.flags = (*res.flags, "circular")
     (row,) = result_rows(
         CLAIMS[claim_id], res, dataset=f"benchmarks: {source}", platform=platform, accounting={}
     )
     return row
 
 
-def run_benchmark_ledger(margin: tuple[float, float] = config.MARGIN) -> Ledger:
-    """Judge the claims that published aggregates speak to (C02, C04, C05, C08, C16).
+#: A claim's own source (what its article cites or quotes): a published row from it checks
+#: the claim against itself, and is flagged ``circular``.
+OWN_SOURCES = {
+    "C02": ("Mediakix",),
+    "C03": ("Mediakix",),
+    "C08": ("Shopify",),
+    "C10": ("Shopify",),
+    "C16": ("Statista", "Influencer Marketing Hub"),
+}
 
-    Published figures have no intervals, so verdicts follow point-estimate rules stated
-    in each row's ``method``; every row is marked ``evidence = "published aggregates"``.
+
+def _circular(claim_id: str, source: str) -> bool:
+    return any(s.lower() in str(source).lower() for s in OWN_SOURCES.get(claim_id, ()))
+
+
+def _low(r) -> str:
+    return " (low-confidence band)" if r.get("low_confidence") else ""
+
+
+def run_benchmark_ledger(margin: tuple[float, float] = config.MARGIN) -> Ledger:
+    """Judge the claims that published aggregates speak to.
+
+    Published figures are point estimates (or ranges) without intervals, so the rows say
+    ``consistent`` or ``inconsistent``, never supported or contradicted: the band rule of
+    :mod:`influtiers.claims.rules` applied to the point estimate (a claimed value), or the
+    claimed direction (a directional claim). Published ranges go in ``range_low`` /
+    ``range_high``. Every row is marked ``evidence = "published aggregates"``; a row whose
+    source is the claim's own source is flagged ``circular``.
     """
     rows = []
     ratios = benchmark_tier_ratios()
     for _, r in ratios.iterrows():
-        conf = " (low-confidence band)" if r["low_confidence"] else ""
-        inside = margin[0] <= r["ratio"] <= margin[1]
-        rows.append(
-            _pub_row(
-                "C02",
-                r["source"],
-                ClaimResult(
-                    "supported" if inside else "contradicted",
-                    estimand="implied micro / macro rate ratio",
-                    estimate=r["ratio"],
-                    claimed=1.0,
-                    method=f"point estimate inside the parity margin {margin[0]}–{margin[1]}?",
-                    definition=r["metric"],
-                    reason=f"micro {r['micro']:.2%} ({r['micro_bands']}) vs macro {r['macro']:.2%} "
-                    f"({r['macro_bands']}); {r['seen']}{conf}",
-                ),
+        for cid in ("C02", "C04"):
+            claimed = CLAIMS[cid].claimed
+            bnd = band(claimed, margin)
+            v, direction = point_verdict(float(r["ratio"]), bnd)
+            rows.append(
+                _pub_row(
+                    cid,
+                    r["source"],
+                    ClaimResult(
+                        v,
+                        direction=direction,
+                        estimand="implied micro / macro rate ratio",
+                        estimate=r["ratio"],
+                        claimed=claimed,
+                        band_low=bnd[0],
+                        band_high=bnd[1],
+                        method=f"point estimate inside the band {bnd[0]:.2f}-{bnd[1]:.2f}?",
+                        definition=r["metric"],
+                        reason=f"micro {r['micro']:.2%} ({r['micro_bands']}) vs macro "
+                        f"{r['macro']:.2%} ({r['macro_bands']}); {r['seen']}{_low(r)}",
+                        flags=("low-confidence",) if r["low_confidence"] else (),
+                    ),
+                    platform=str(r["platform"]),
+                )
             )
-        )
-        lo, hi = 1.6 * POINT_TOLERANCE[0], 1.6 * POINT_TOLERANCE[1]
-        rows.append(
-            _pub_row(
-                "C04",
-                r["source"],
-                ClaimResult(
-                    "supported" if lo <= r["ratio"] <= hi else "contradicted",
-                    estimand="implied micro / macro rate ratio",
-                    estimate=r["ratio"],
-                    claimed=1.6,
-                    method=f"point estimate within {lo:.2f}–{hi:.2f} (1.6 × {POINT_TOLERANCE})?",
-                    definition=r["metric"],
-                    reason=f"{r['seen']}{conf}",
-                ),
-            )
-        )
     figs = load_benchmarks("claims_figures")
     hs = figs[figs["source"].str.contains("HelloSociety") & (figs["value"] == 1.6)]
     if not hs.empty:
@@ -159,78 +173,103 @@ def run_benchmark_ledger(margin: tuple[float, float] = config.MARGIN) -> Ledger:
                     estimate=1.6,
                     claimed=1.6,
                     method="source check",
-                    reason="the +60% compares micro campaigns with AVERAGE campaigns, not with "
-                    "macro-influencers: it cannot support a micro-vs-macro claim",
+                    reason="related evidence, not the article's citation (001 cites Forbes "
+                    "2021, footnote 4): the +60% compares micro campaigns with AVERAGE "
+                    "campaigns, not with macro-influencers, so it cannot speak to a "
+                    "micro-vs-macro claim",
                 ),
             )
         )
     for _, r in benchmark_slopes().iterrows():
-        if r["all_steps_decline"]:
-            v = "supported"
-        elif r["spearman"] > 0:
-            v = "contradicted"
-        else:
-            v = "inconclusive"
+        falls = r["loglog_slope"] < 0 and r["spearman"] < 0
         rows.append(
             _pub_row(
                 "C05",
                 r["source"],
                 ClaimResult(
-                    v,
+                    "consistent" if falls else "inconsistent",
+                    direction="" if falls else "overstated",
                     estimand="log-log slope of the rate over band midpoints (rate elasticity)",
                     estimate=r["loglog_slope"],
-                    method="supported if every band's rate is below the previous band's",
+                    method="consistent if the published rate falls over the bands (log-log "
+                    "slope and Spearman correlation with band order below 0)",
                     definition=r["metric"],
-                    reason=f"{r['bands']} bands, Spearman {r['spearman']:.2f} ({r['platform']})",
+                    reason=f"{r['bands']} bands, Spearman {r['spearman']:.2f}; every step "
+                    f"declines: {'yes' if r['all_steps_decline'] else 'no'}",
                 ),
+                platform=str(r["platform"]),
             )
         )
     prices = load_benchmarks("prices")
     shop = prices[(prices["source"] == "Shopify 2023") & (prices["platform"] == "instagram")]
     if not shop.empty:
-        band = shop.set_index("band_label")
-        mac_lo, mac_hi = (
-            float(band.loc["macro", "value_low"]),
-            float(band.loc["macro", "value_high"]),
-        )
-        mic_lo, mic_hi = (
-            float(band.loc["micro", "value_low"]),
-            float(band.loc["micro", "value_high"]),
-        )
-        rows.append(
-            _pub_row(
-                "C08",
-                "Shopify 2023",
-                ClaimResult(
-                    "contradicted" if mac_hi <= 10_000 else "supported",
-                    estimand="published macro (500k–1M) price range per Instagram post, USD",
-                    estimate=mac_hi,
-                    ci_low=mac_lo,
-                    ci_high=mac_hi,
-                    claimed=10_000.0,
-                    method="is the published macro range above $10,000?",
-                    definition="price per sponsored post",
-                    reason=f"macro ${mac_lo:,.0f}–{mac_hi:,.0f}; only mega (1M+) exceeds $10,000; "
-                    f"micro ${mic_lo:,.0f}–{mic_hi:,.0f} is consistent with '$100'",
-                ),
-            )
-        )
+        rows += _shopify_rows(shop)
     ms = load_benchmarks("market_size")
     y22 = ms[(ms["figure_year"] == 2022) & ~ms["projected"].astype(bool)]
     if not y22.empty:
         val = float(y22["value"].iloc[0])
+        bnd = band(CLAIMS["C16"].claimed, margin)
+        v, direction = point_verdict(val, bnd)
         rows.append(
             _pub_row(
                 "C16",
                 str(y22["source"].iloc[0]),
                 ClaimResult(
-                    "supported" if abs(val - 16.4) < 0.05 else "contradicted",
+                    v,
+                    direction=direction,
                     estimand="global influencer marketing market size 2022, billion USD",
                     estimate=val,
-                    claimed=16.4,
-                    method="lookup in the Influencer Marketing Hub series",
+                    claimed=CLAIMS["C16"].claimed,
+                    band_low=bnd[0],
+                    band_high=bnd[1],
+                    method="lookup in the published series",
                     reason="industry estimate quoted by Statista, not a measured sample",
                 ),
             )
         )
     return Ledger.from_rows(rows)
+
+
+def _shopify_rows(shop: pd.DataFrame) -> list[dict]:
+    """C08 on the cited Shopify table: the parts as the posts ledger reads them (macro and
+    mega: does the range reach over $10,000; micro: does it hold $100), ranges in
+    ``range_low``/``range_high``."""
+    b = shop.set_index("band_label")
+    claimed = CLAIMS["C08"].claimed
+    micro_price = float(CLAIMS["C08"].params.get("micro_price", 100.0))
+    parts = []
+    for tier in ("macro", "mega", "micro"):
+        if tier not in b.index:
+            continue
+        lo = float(b.loc[tier, "value_low"])
+        hi = float(b.loc[tier, "value_high"])  # NaN: an open range ("and above")
+        if tier == "micro":
+            ok = lo <= micro_price <= hi
+            what = f"does the micro range hold ${micro_price:,.0f}?"
+        else:
+            ok = math.isnan(hi) or hi > claimed
+            what = f"does the {tier} range reach over ${claimed:,.0f}?"
+        parts.append(
+            ClaimResult(
+                "consistent" if ok else "inconsistent",
+                part=tier,
+                estimand=f"published {tier} price range per Instagram post, USD",
+                range_low=lo,
+                range_high=hi,
+                claimed=micro_price if tier == "micro" else claimed,
+                method=what,
+                definition="price per sponsored post",
+            )
+        )
+    by = {p.part: p.verdict for p in parts}
+    ok = by.get("macro") == "consistent" and by.get("micro") == "consistent"
+    head = ClaimResult(
+        "consistent" if ok else "inconsistent",
+        estimand="the headline of the parts (macro and micro, as in the posts ledger)",
+        claimed=claimed,
+        method="the macro and micro parts both consistent?",
+        definition="price per sponsored post",
+        reason=", ".join(f"{k}: {v}" for k, v in by.items())
+        + "; in this table only mega (1M+) prices reach over $10,000",
+    )
+    return [_pub_row("C08", "Shopify 2023", r, platform="instagram") for r in (head, *parts)]

@@ -1,10 +1,11 @@
 """The claims registry: every article claim as one row of plain data.
 
-Each :class:`~influtiers.claims.model.Claim` says what is claimed, where (articles and
-the study the article cites), how it is operationalised (metric, unit, comparison,
-scheme), which test it uses, the decision rule, the number the article states
-(``claimed``; None where it states none) and the name of its evaluator (the functions
-live in :mod:`influtiers.claims.evaluators`, like scikit-learn's scorer table).
+Each :class:`~influtiers.claims.model.Claim` says what is claimed and where (articles; what
+the article itself cites, by its footnote; related evidence it does not cite), how it is
+operationalised (metric, unit, comparison, scheme), the test, the decision rule, the
+number the article states (``claimed``; None where it states none), the kind of rule
+(``rule``) and the name of its evaluator: the functions live in
+:mod:`influtiers.claims.evaluators`, like scikit-learn's scorer table.
 
 >>> CLAIMS["C02"].title
 'Micro and macro engagement rates are about equal'
@@ -16,270 +17,358 @@ from __future__ import annotations
 
 from .model import Claim
 
+_BAND = (
+    "band = claimed x (margin low, margin high), default claimed / 1.25 to claimed x 1.25; "
+    "supported if the 90% CI lies inside the band; contradicted if the 95% CI lies entirely "
+    "outside it (direction: overstated below, understated above); else inconclusive"
+)
+_UP = "supported if the one-sided test of {a} > {b} rejects at 5%; contradicted if the "
+_UP += "one-sided test of {a} < {b} rejects; else inconclusive"
+
 CLAIMS: dict[str, Claim] = {
     c.id: c
     for c in (
         Claim(
             id="C01",
             title="Tier cut-points differ between sources",
-            statement="Nano/micro/macro/mega cut-points differ: 000 and 003 start nano at 100 "
-            "followers, 001 at 1k, 004 anything under 10k; 002 quotes platform-specific macro "
-            "bounds (Instagram 100k, YouTube/Facebook 250k).",
+            statement="Sources differ on the follower cut-points (001: the counts of each "
+            "class 'vary depending on the source'): the nano floor is 100 (000/003), "
+            "preferably 1,000 (001) or none (004); Mediakix (002) sets macro at over 100k on "
+            "Instagram and at least 250k on YouTube/Facebook; all agree micro = 10k-100k.",
             articles=("000", "001", "002", "003", "004"),
-            cites="Mediakix (via 002)",
+            cites="001 footnote 2: Forbes 2022, 'Macro-influencers vs micro-influencers: the "
+            "great social media debate' (micro band); 002 in the text: Mediakix (macro bounds "
+            "by platform)",
             metric="tier labels",
             unit="influencer",
-            comparison="schemes against each other",
+            comparison="the articles' schemes against each other",
             scheme="highsocial-2024",
-            test="classification under each scheme",
-            decision_rule="supported when the schemes' bounds differ or label any account "
-            "differently (descriptive)",
+            test="classification of the same accounts under each scheme",
+            decision_rule="descriptive: the share of influencers labelled differently by each "
+            "article's scheme (true by inspection of the bounds; the data say how much it "
+            "matters); not counted among the data verdicts",
             evaluator="tier_schemes",
+            rule="descriptive",
         ),
         Claim(
             id="C02",
             claimed=1.0,
             title="Micro and macro engagement rates are about equal",
-            statement="Across more than 700 sponsored Instagram posts from 16 brands, micro "
-            "(10k–100k) and macro (100k+) engagement rates were roughly equal (the study's "
-            "figures, quoted by MarketingProfs: 742 posts, 2.75% vs 2.65%).",
+            statement="Mediakix (quoted in 002) analysed more than 700 sponsored Instagram "
+            "posts from 16 brands that worked with both tiers: performance is 'roughly equal "
+            "when judged on engagement rate alone'.",
             articles=("002",),
-            cites="Mediakix 2017 (742 sponsored Instagram posts, 16 brands)",
-            metric="er_followers per influencer (median of its sponsored posts)",
+            cites="002 in the text: the Mediakix infographic 'The influencer battle: macro "
+            "vs micro' (no footnote)",
+            related="Mediakix 2017 as quoted by MarketingProfs 2017: 742 sponsored posts, 16 "
+            "brands, 2.75% micro vs 2.65% macro (benchmarks engagement_rates.csv)",
+            metric="engagement rate per influencer (median of its sponsored posts)",
             unit="influencer",
-            comparison="micro vs macro",
+            comparison="micro / macro, ratio of geometric means",
             scheme="mediakix-2017",
-            test="stats.equivalence_test (TOST on log rates)",
-            platform="instagram",
-            decision_rule="supported if TOST shows equivalence within the margin (default "
-            "0.8–1.25); contradicted if the two-sided test rejects and the 90% CI lies outside "
-            "the margin; else inconclusive",
+            test="TOST on log influencer rates (equal-variance t); with several platforms, "
+            "per platform and with platform fixed effects (OLS on log rates)",
+            decision_rule=_BAND + " (claimed 1: the band is the equivalence margin)",
             evaluator="parity",
+            rule="band",
+            per_platform=True,
         ),
         Claim(
             id="C03",
-            title="Macro-influencers win on total likes, comments and reach per post",
-            statement="Macro-influencers get far more likes, comments and reach per post in "
-            "absolute terms.",
+            title="Macro-influencers win on total likes, comments and reach",
+            statement="Macro-influencers win on total likes, comments and reach (Mediakix, "
+            "quoted in 002); read per post.",
             articles=("002",),
-            cites="Mediakix 2017",
-            metric="likes, comments, reach per post (absolute)",
+            cites="002 in the text: the Mediakix infographic (no footnote)",
+            metric="likes, comments and reach per post (absolute), each a part",
             unit="influencer",
-            comparison="macro vs micro",
+            comparison="macro / micro, ratio of tier means (sponsored posts)",
             scheme="mediakix-2017",
-            platform="instagram",
-            test="stats.absolute_ratio (one-sided, cluster bootstrap)",
-            decision_rule="supported if the lower 95% bound of macro/micro exceeds 1 for every "
-            "available count; contradicted if any upper bound is below 1",
+            test="one-sided cluster bootstrap of each part's ratio; intersection-union test",
+            decision_rule="supported if every part's one-sided test of macro > micro rejects at "
+            "5% (p = the largest); contradicted if a part's one-sided test of macro < micro "
+            "rejects after Holm over the parts tested; else inconclusive; missing parts named",
             evaluator="absolute_macro",
+            rule="intersection-union",
+            per_platform=True,
         ),
         Claim(
             id="C04",
             claimed=1.6,
             title="People engage about 60% more with micro-influencers",
-            statement="Users engage about 60% more with micro-influencer posts (than with macro).",
+            statement="Users engage with micro-influencers' posts about 60% more than with "
+            "[macro-influencers: the Thai literally says micro].",
             articles=("001",),
-            cites="Digital Marketing Institute, tracing to HelloSociety (vs average campaigns)",
-            metric="er_followers per influencer (mean of its posts)",
+            cites="001 footnote 4: Forbes 2021, 'Micro-influencers: when smaller is better'",
+            related="HelloSociety, quoted by the Digital Marketing Institute (001's footnote "
+            "3, set after another sentence): micro campaigns get 60% more engagement than "
+            "*average* campaigns, not than macro",
+            metric="engagement rate per influencer (mean of its posts)",
             unit="influencer",
-            comparison="micro / macro",
+            comparison="micro / macro, ratio of tier means",
             scheme=None,
-            test="stats.rate_ratio (cluster bootstrap)",
-            decision_rule="supported if 1.60 lies inside the 95% CI of the micro/macro rate "
-            "ratio and the CI excludes 1; contradicted if 1.60 lies outside the CI; "
-            "inconclusive if the CI holds both 1 and 1.60",
+            test="ratio of tier means with a small-sample interval (per platform); PPML with "
+            "platform fixed effects",
+            decision_rule=_BAND + " (1.28-2.00 for the claimed 1.60)",
             evaluator="lift",
+            rule="band",
+            per_platform=True,
         ),
         Claim(
             id="C05",
             title="Engagement rate falls as followers grow",
-            statement="Nano-influencers' high engagement rates balance their small followings; "
-            "the rate declines from nano to mega.",
+            statement="Because of their larger followings, micro-influencers' engagement rates "
+            "may not match nano-influencers'; nano's smaller followings balance the rate "
+            "(000/003). Read as: the rate falls with follower count.",
             articles=("000", "003"),
             cites="",
-            metric="er_followers",
-            unit="influencer (post-level PPML as second opinion)",
-            comparison="slope over followers",
+            metric="elasticity of reported engagement w.r.t. reported followers, minus 1 "
+            "(a descriptive estimand: noise in reported followers alone biases it downwards)",
+            unit="influencer",
+            comparison="slope of log mean engagement on log followers",
             scheme=None,
-            test="stats.elasticity (influencer-level OLS; PPML on posts) and stats.tier_trend",
-            decision_rule="supported if the 95% CI of the rate elasticity (slope − 1) is below "
-            "0; contradicted if above 0; else inconclusive",
+            test="influencer-level OLS (CV3, t); PPML over posts and segments (at least 1k, "
+            "10k followers) reported; follower-noise sensitivity",
+            decision_rule="supported if the one-sided test of a rate elasticity below 0 rejects "
+            "at 5% (the 95% CI's upper bound is below 0 for the two-sided reading); "
+            "contradicted if the opposite one-sided test rejects; else inconclusive; "
+            "estimators-disagree flagged",
             evaluator="rate_decline",
+            rule="directional",
+            per_platform=True,
         ),
         Claim(
             id="C06",
             title="Micro beats nano on absolute engagement per post",
-            statement="Micro-influencers reach and engage more people per post than nano.",
+            statement="Micro-influencers usually attract more engagement per post than nano: "
+            "their posts reach more people and get more likes, replies, shares and reposts "
+            "(000/003).",
             articles=("000", "003"),
             cites="",
-            metric="likes + comments per post",
+            metric="engagement per post (every engagement column present); parts: each "
+            "count and reach",
             unit="influencer",
-            comparison="micro vs nano",
+            comparison="micro / nano, ratio of tier means",
             scheme=None,
-            test="stats.absolute_ratio (one-sided)",
-            decision_rule="supported if the lower 95% bound of micro/nano exceeds 1; "
-            "contradicted if the upper bound is below 1",
+            test="one-sided cluster bootstrap",
+            decision_rule=_UP.format(a="micro", b="nano") + " (on the headline engagement; "
+            "the parts are reported)",
             evaluator="micro_vs_nano",
+            rule="directional",
+            per_platform=True,
         ),
         Claim(
             id="C07",
             title="Micro-influencers sit in a Goldilocks zone",
-            statement="Micro-influencers (under 100k) sit in a sweet spot between reach and "
-            "engagement.",
-            articles=("001",),
-            cites="Wies, Bleier & Edeling 2023 found an inverted U peaking near 1M followers",
-            metric="likes + comments per post (absolute)",
-            unit="post (cluster-robust)",
+            statement="Micro-influencers (under 100k) sit in a 'Goldilocks zone': not so "
+            "unknown that nobody cares, not untouchable, accessible to brands of every size "
+            "(001); big enough to make waves, small enough for a deep connection (004).",
+            articles=("001", "004"),
+            cites="",
+            related="Wies, Bleier & Edeling 2023 (J. Marketing 87(3)): engagement volume is an "
+            "inverted U in followers peaking near 1M (cited by neither article)",
+            metric="(a) engagement per post; (b) engagement per dollar (cost-efficiency)",
+            unit="influencer",
             comparison="quadratic in log followers",
             scheme=None,
-            test="stats.inverted_u (Lind–Mehlum)",
-            decision_rule="supported if an inverted U is found with its turning point in the "
-            "micro tier; contradicted if the relation is monotone or the peak's interval lies "
-            "outside the micro tier; else inconclusive",
+            test="Lind-Mehlum test and Fieller set of the turning point (PPML of influencer "
+            "sums, CV3, t)",
+            decision_rule="supported if Lind-Mehlum rejects (an inverted U) and the 95% Fieller "
+            "set lies inside the micro tier; contradicted if the mirror test rejects (a U), or "
+            "both end slopes are significant with one sign (monotone), or the Fieller set is "
+            "disjoint from the micro tier; inconclusive otherwise (including a Fieller set "
+            "that is the whole line); not-testable without a micro tier",
             evaluator="goldilocks",
+            rule="shape",
+            per_platform=True,
         ),
         Claim(
             id="C08",
             claimed=10_000.0,
-            title="A macro post costs over $10,000; a micro post $100",
-            statement="A macro-influencer post can cost over $10,000, while a micro-influencer "
-            "feed post can cost about $100.",
+            title="A big influencer's post can cost over $10,000; a micro feed post $100",
+            statement="One post from a big influencer can cost more than $10,000, often much "
+            "more; a micro-influencer may charge just $100 for a feed post (001).",
             articles=("001",),
-            cites="Forbes; Shopify 2023",
-            metric="price per sponsored post (USD)",
+            cites="001 footnote 5: Shopify, 'Influencer pricing: how much should you pay?'",
+            related="Shopify's table (benchmarks prices.csv, Instagram): micro $100-500, macro "
+            "(500k-1M) $5,000-10,000, mega (1M+) $10,000+",
+            metric="price per post in the analysis currency (influencer's mean price)",
             unit="influencer",
-            comparison="macro median vs $10,000",
+            comparison="macro and mega: share of priced posts over $10,000; micro: median",
             scheme=None,
-            test="stats.median_ci",
-            decision_rule="supported if the 95% CI of the macro median price lies above "
-            "$10,000; contradicted if below",
+            test="cluster bootstrap of the share (ratio of sums over influencers); median with "
+            "a bootstrap interval",
+            decision_rule="parts macro and mega: supported if the share's lower 95% bound is at "
+            "least 10%, contradicted if its upper bound is below 10%; part micro: the band "
+            "rule around $100 on the median; headline: supported if the macro and micro parts "
+            "are both supported, contradicted if either is contradicted",
             evaluator="prices",
+            rule="parts",
+            params={"share": 0.10, "micro_price": 100.0},
         ),
         Claim(
             id="C09",
             title="CPM falls with influencer size",
-            statement="Cost per thousand followers reached falls as influencers get bigger.",
+            statement="CPM (cost per 1,000 impressions) tends to fall as you work with larger "
+            "influencers (Jeremy Shih of Mediakix, in 002).",
             articles=("002",),
-            cites="Jeremy Shih (Mediakix)",
-            metric="price per post vs followers",
+            cites="002 in the text: Jeremy Shih (Mediakix), answering the author (no footnote)",
+            metric="price per 1,000 impressions (else reach, views; followers as a last resort)",
             unit="influencer",
-            comparison="log-log slope",
+            comparison="slope of log CPM on log followers",
             scheme=None,
-            test="stats.cost_elasticity",
-            decision_rule="supported if the 95% CI of the price elasticity is below 1 (CPM "
-            "falls); contradicted if above 1",
+            test="influencer-level OLS (CV3, t) of log(price / denominator x 1,000) on log "
+            "followers, over the priced posts",
+            decision_rule="the denominator is the first of impressions, reach and views present "
+            "on at least 80% of the priced posts, else followers (flagged); supported if the "
+            "slope's 95% CI lies below 0, contradicted if above 0; else inconclusive",
             evaluator="cpm",
+            rule="directional",
         ),
         Claim(
             id="C10",
             title="Micro campaigns are more cost-effective",
-            statement="Micro-influencer campaigns deliver more engagement per dollar.",
+            statement="Micro-influencer campaigns are more cost-effective; the section's only "
+            "evidence is the price gap ($10,000+ for a big influencer's post vs $100 for a "
+            "micro feed post) (001).",
             articles=("001",),
-            cites="HelloSociety (6.7x more cost-effective)",
-            metric="price per engagement",
+            cites="001 footnote 5: Shopify (the prices under the heading; the heading has no "
+            "footnote)",
+            related="HelloSociety, quoted by the Digital Marketing Institute (001's footnote "
+            "3, set after another sentence): micro campaigns 6.7x more cost-effective",
+            metric="price per engagement (price per post / engagement per post)",
             unit="influencer",
-            comparison="micro / macro",
+            comparison="micro / macro, ratio of tier medians",
             scheme=None,
-            test="stats.absolute_ratio (medians, one-sided less)",
-            decision_rule="supported if the upper 95% bound of micro/macro cost per engagement "
-            "is below 1; contradicted if the lower bound exceeds 1",
+            test="one-sided cluster bootstrap of the ratio of medians",
+            decision_rule="supported if the one-sided test of micro's cost per engagement "
+            "below macro's rejects at 5%; contradicted if the one-sided test of micro's above "
+            "macro's rejects; else inconclusive",
             evaluator="cost_per_engagement",
+            rule="directional",
         ),
         Claim(
             id="C11",
             title="The footballer vs DIY scenario favours the micro-influencer",
-            statement="A footballer with 22M followers gets 1.8M impressions from sports fans; "
-            "a DIY micro-influencer with 35k followers gets 20k impressions from keen "
-            "woodworkers.",
+            statement="A power-tool brand: a footballer with 22M followers (mega) gets 1.8M "
+            "impressions from sports fans, many of them wasted; a DIY micro-influencer with "
+            "35k followers gets 20k impressions from keen woodworkers (001).",
             articles=("001",),
-            cites="(the article's own example)",
-            metric="impressions per follower, CPM",
+            cites="",
+            metric="impressions per follower, cost per impression",
             unit="scenario",
-            comparison="macro vs micro",
+            comparison="mega vs micro",
             scheme=None,
-            test="claims.scenario_audit (arithmetic)",
-            decision_rule="supported if, at the article's own prices, the micro post is "
-            "cheaper per impression (the macro post could only match it with >100% relevant "
-            "audience)",
+            test="arithmetic on the article's figures; the prices are assumptions (section "
+            "#4's $10,000 and $100), so the verdict is over a price range",
+            decision_rule="descriptive: the micro post's price at which it is cheaper per "
+            "impression, over a range of prices; the data's impressions per follower by tier "
+            "against the scenario's 8% and 57%, when impressions exist",
             evaluator="scenario",
+            rule="descriptive",
         ),
         Claim(
             id="C12",
             title="Test briefs with an A/B test across 20 micro-influencers",
-            statement="Brands can A/B test two briefs across about 20 micro-influencers.",
+            statement="Brands can A/B test by partnering with 20 micro-influencers and giving "
+            "them different instructions; once each post's results are in, the best practice "
+            "is easy to identify (001).",
             articles=("001",),
             cites="",
-            metric="er_followers (log), between-influencer spread",
+            metric="log engagement rate of a brief's posts",
             unit="influencer",
-            comparison="two arms of 10",
+            comparison="two arms of the influencers (default 10 vs 10)",
             scheme=None,
-            test="stats.simulate_ab_power",
-            decision_rule="supported if the simulated power to detect a 20% lift is at least "
-            "80%; contradicted if its interval lies below 80%",
+            test="simulation with the data's overdispersion, posts per influencer and "
+            "between-influencer SD (per platform); the minimum detectable lift from the same "
+            "simulation",
+            decision_rule="supported if the simulated power to detect the lift (default 20%) "
+            "is at least 80% (Monte Carlo interval above); contradicted if its interval lies "
+            "below 80%",
             evaluator="ab_power",
+            rule="simulation",
+            per_platform=True,
+            params={"n_influencers": 20, "lift": 1.2},
         ),
         Claim(
             id="C13",
             title="One macro-influencer is all eggs in one basket",
-            statement="Spending the budget on one macro-influencer concentrates risk; many "
-            "micro-influencers spread it.",
+            statement="Spending a huge sum on one major influencer puts all eggs in one "
+            "basket; many smaller accounts hedge the bet (001).",
             articles=("001",),
             cites="",
-            metric="total engagement of a campaign",
+            metric="total engagement of a campaign (a proxy: the named risk is a scandal or a "
+            "suspension, which post data do not show)",
             unit="simulated campaign",
             comparison="one macro post vs micro posts for the same budget (a typical macro price)",
             scheme=None,
-            test="stats.portfolio_risk (Monte Carlo)",
+            test="Monte Carlo portfolio risk",
             decision_rule="supported if the macro plan's coefficient of variation is higher "
-            "than the micro plan's (Monte Carlo interval excludes equality)",
+            "than the micro plan's (Monte Carlo interval excludes equality); contradicted if "
+            "lower",
             evaluator="portfolio",
+            rule="simulation",
         ),
         Claim(
             id="C14",
             title="Micro-influencers are more authentic",
-            statement="Micro-influencers are more authentic and trusted than bigger creators.",
-            articles=("001", "004"),
+            statement="Micro-influencers are more authentic, credible and trusted than bigger "
+            "(macro) influencers (001, 004; 000/003: experts note higher credibility).",
+            articles=("000", "001", "003", "004"),
             cites="",
-            metric="sponsored / organic engagement rate within influencer",
+            metric="sponsored / organic engagement rate within influencer (a proxy: trust is "
+            "not observed in post data)",
             unit="influencer",
-            comparison="penalty micro vs macro",
+            comparison="penalty micro / macro",
             scheme=None,
-            test="stats.sponsored_penalty",
-            decision_rule="operationalised as a smaller sponsored-post penalty for micro than "
-            "macro: supported if the ratio of penalties (micro/macro) has a 95% CI above 1; "
-            "contradicted if below 1",
+            test="Welch t on within-influencer log ratios; platform fixed effects by OLS",
+            decision_rule="supported if the one-sided test of a smaller sponsored-post penalty "
+            "for micro than macro (ratio > 1) rejects at 5%; contradicted if the one-sided test "
+            "of ratio < 1 rejects; else inconclusive",
             evaluator="sponsored_penalty",
+            rule="directional",
+            per_platform=True,
         ),
         Claim(
             id="C15",
             title="Nano-influencers are by far the most common",
-            statement="Most influencers are nano-influencers.",
+            statement="Nano-influencers are much more common in the influencer ecosystem "
+            "(than the other tiers) (000/003).",
             articles=("000", "003"),
             cites="",
-            metric="tier shares",
+            metric="influencers per tier",
             unit="influencer",
-            comparison="nano vs each tier",
+            comparison="nano vs each other tier",
             scheme=None,
-            test="multinomial proportions (Goodman)",
-            decision_rule="supported if the nano share's interval lies above every other "
-            "tier's; caveat: samples are selected, not a census",
+            test="conditional binomial tests: nano's count out of nano plus each tier's, "
+            "against r / (1 + r) for 'by far' = r times as common (default r = 2); Holm",
+            decision_rule="supported if every tier's one-sided test of 'nano more than r times "
+            "as common' rejects after Holm; contradicted if a tier's test of 'less than r "
+            "times' rejects after Holm; else inconclusive; flagged selected-sample unless the "
+            "data are a census",
             evaluator="nano_share",
+            rule="directional",
+            params={"by_far": 2.0},
         ),
         Claim(
             id="C16",
             claimed=16.4,
             title="Influencer marketing was a $16.4B market in 2022",
-            statement="Businesses spent about $16.4 billion on influencer marketing in 2022.",
+            statement="Worldwide, businesses spent about $16.4 billion on influencer marketing "
+            "in 2022 alone (001).",
             articles=("001",),
-            cites="Statista / Influencer Marketing Hub",
+            cites="001 footnote 1: Statista, 'Global influencer marketing market size 2016-2022'",
+            related="the Influencer Marketing Hub series (benchmarks market_size.csv), which "
+            "Statista uses",
             metric="market size (USD bn)",
             unit="year",
-            comparison="context series",
+            comparison="published series",
             scheme=None,
-            test="benchmark lookup",
-            decision_rule="context: checked against the Influencer Marketing Hub series in the "
-            "benchmark ledger",
+            test="lookup in the published series (benchmark ledger)",
+            decision_rule="published aggregates: consistent if the 2022 figure lies in the band "
+            "16.4 / 1.25 to 16.4 x 1.25, else inconsistent; not observable in post data",
             evaluator="market_size",
+            rule="band",
         ),
     )
 }

@@ -77,6 +77,7 @@ def _tost(
     lx, ly = np.log(x), np.log(y)
     cm = CompareMeans(DescrStatsW(lx, ddof=0), DescrStatsW(ly, ddof=0))
     d_lo, d_hi = cm.tconfint_diff(alpha=2 * alpha, usevar=usevar)
+    d_lo95, d_hi95 = cm.tconfint_diff(alpha=alpha, usevar=usevar)
     t_two, p_two, df_two = cm.ttest_ind(usevar=usevar)
     est = float(np.exp(lx.mean() - ly.mean()))
     c_lo, c_hi = float(np.exp(d_lo)), float(np.exp(d_hi))
@@ -109,14 +110,20 @@ def _tost(
         n_posts=dict(n_posts or {}),
         n_excluded=excl,
         definition=definition,
-        method=f"TOST on log {value} ({'pooled' if usevar == 'pooled' else 'Welch'} t), "
+        method=f"TOST on log {value} "
+        f"({'equal-variance' if usevar == 'pooled' else 'Welch'} t), "
         f"{round(100 * (1 - 2 * alpha), 1):g}% t interval",
         unit="influencer",
         estimand=f"ratio of geometric means of {value}, {labels[0]} / {labels[1]}",
         claim=f"{labels[0]} and {labels[1]} are equivalent within a ratio of [{lo:g}, {hi:g}]",
         verdict=verdict,
         flags=tuple(flags),
-        details={"margin": [lo, hi], "alpha": alpha, "usevar": usevar},
+        details={
+            "margin": [lo, hi],
+            "alpha": alpha,
+            "usevar": usevar,
+            "ci95": [float(np.exp(d_lo95)), float(np.exp(d_hi95))],
+        },
     )
 
 

@@ -8,7 +8,7 @@ Methods (``method=``)
                         :mod:`influtiers.stats.glm`). The CV3 variance
                         (leave-one-influencer-out jackknife, one-step, MacKinnon, Nielsen
                         & Webb 2023) and a t reference with G - 1 degrees of freedom (G =
-                        influencers). Estimand: ratio of pooled rates
+                        influencers). Estimand: ratio of sum-ratio rates
                         ``E[engagement] / E[exposure]`` of the two tiers.
 ``"glm-negbin"``        negative-binomial GLM of the influencer sums whose ``alpha`` is the
                         Cameron-Trivedi moment estimate from the Poisson fit (no exact
@@ -116,7 +116,9 @@ def glm_rate_ratio(
     beta, se = w["estimate"], w["se"]
     if family == "poisson":
         method = "Poisson GLM of influencer sums, offset log(exposure)"
-        estimand = f"ratio of pooled rates (sum engagement / sum exposure), {a} / {b}"
+        estimand = (
+            f"ratio of the tiers' rates over posts (sum engagement / sum exposure), {a} / {b}"
+        )
     else:
         method = f"negative-binomial GLM of influencer sums (moment alpha {fit.alpha_nb:.3g})"
         estimand = f"ratio of expected influencer rates (NB2 on influencer sums), {a} / {b}"

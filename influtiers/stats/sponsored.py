@@ -113,7 +113,7 @@ def sponsored_penalty(
         flags = check_sizes(sizes)
         cm = CompareMeans(DescrStatsW(x), DescrStatsW(y))
         lo, hi = cm.tconfint_diff(alpha=1 - confidence, usevar="unequal")
-        tstat, p, _ = cm.ttest_ind(usevar="unequal")
+        tstat, p, dof = cm.ttest_ind(usevar="unequal")
         est = float(np.exp(x.mean() - y.mean()))
         lo, hi = float(np.exp(lo)), float(np.exp(hi))
         verdict = "supported" if lo > 1 else ("contradicted" if hi < 1 else "inconclusive")
@@ -123,7 +123,7 @@ def sponsored_penalty(
             ci_low=lo,
             ci_high=hi,
             confidence=confidence,
-            statistic={"t": float(tstat)},
+            statistic={"t": float(tstat), "df": float(dof)},
             p_value=float(p),
             n_influencers=sizes,
             method="within-influencer log(sponsored/organic) rates, Welch t interval",
