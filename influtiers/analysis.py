@@ -88,14 +88,19 @@ class Analysis:
         return True
 
     # -- persistence --------------------------------------------------------------
-    def write(self, run_dir) -> list[Path]:
-        """Write ``evidence/``, ``claims.csv``, ``claims.md``, ``claims.json`` and
-        ``results.json`` into ``run_dir``."""
+    def write(self, run_dir, *, label: str | None = None) -> list[Path]:
+        """Write the analysis into ``run_dir``.
+
+        One dataset (``label=None``): ``evidence/``, ``claims.csv``, ``claims.md``,
+        ``claims.json`` and ``results.json``. One of several (``label``): its evidence and
+        results under ``evidence/<label>/`` (the combined ledger is the synthesis's)."""
         d = Path(run_dir)
-        out = self.evidence.write(d / "evidence")
-        out.append(atomic_write(d / "claims.csv", self.ledger.to_csv(index=False)))
-        out.append(atomic_write(d / "claims.md", self.ledger.to_markdown_table() + "\n"))
-        out.append(atomic_write(d / "claims.json", self.ledger.to_records_json() + "\n"))
+        ev_dir = d / "evidence" if label is None else d / "evidence" / label
+        out = self.evidence.write(ev_dir)
+        if label is None:
+            out.append(atomic_write(d / "claims.csv", self.ledger.to_csv(index=False)))
+            out.append(atomic_write(d / "claims.md", self.ledger.to_markdown_table() + "\n"))
+            out.append(atomic_write(d / "claims.json", self.ledger.to_records_json() + "\n"))
         rec = {
             "settings": self.settings,
             "results": {
@@ -104,17 +109,25 @@ class Analysis:
             },
         }
         text = json.dumps(rec, indent=1, sort_keys=True, allow_nan=False)
-        out.append(atomic_write(d / "results.json", text + "\n"))
+        where = d / "results.json" if label is None else ev_dir / "results.json"
+        out.append(atomic_write(where, text + "\n"))
         return out
 
     @classmethod
-    def read(cls, run_dir) -> Analysis:
-        """The analysis :meth:`write` put into ``run_dir``."""
+    def read(cls, run_dir, *, label: str | None = None) -> Analysis:
+        """The analysis :meth:`write` put into ``run_dir`` (``label``: one of several)."""
         d = Path(run_dir)
-        evidence = Evidence.read(d / "evidence")
+        ev_dir = d / "evidence" if label is None else d / "evidence" / label
+        if not (ev_dir / "meta.json").exists():
+            raise FileNotFoundError(f"{ev_dir}: no evidence (is {d} a run directory"
+                                    + (f" with a dataset {label!r}?)" if label else "?)"))  # fmt: skip
+        evidence = Evidence.read(ev_dir)
         rows = json.loads((d / "claims.json").read_text(encoding="utf-8"))
         ledger = Ledger.from_rows(rows)
-        rec = json.loads((d / "results.json").read_text(encoding="utf-8"))
+        # the run's ledger may also hold other datasets', published and pooled rows
+        ledger = Ledger(ledger[ledger["dataset"] == evidence.label].reset_index(drop=True))
+        res_path = d / "results.json" if label is None else ev_dir / "results.json"
+        rec = json.loads(res_path.read_text(encoding="utf-8"))
         results = {
             key: {name: _result_from(r) for name, r in named.items()}
             for key, named in rec["results"].items()

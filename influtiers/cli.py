@@ -160,11 +160,38 @@ def _run_validate(args) -> int:
 
 
 # ------------------------------------------------------------------ claims
+class _DataAction(argparse.Action):
+    """``--data``: one dataset per use; ``--mapping``/``--accounts`` after it bind to it."""
+
+    def __call__(self, parser, ns, values, option_string=None):
+        specs = list(getattr(ns, "data_specs", None) or [])
+        specs.append({"data": values, "mapping": None, "accounts": None})
+        ns.data_specs = specs
+
+
+class _BindAction(argparse.Action):
+    """``--mapping``/``--accounts``: bound to the ``--data`` before them (before any
+    ``--data``: to the first one)."""
+
+    def __call__(self, parser, ns, values, option_string=None):
+        specs = list(getattr(ns, "data_specs", None) or [])
+        if specs:
+            specs[-1] = {**specs[-1], self.dest: values}
+            ns.data_specs = specs
+        else:
+            pending = dict(getattr(ns, "data_pending", None) or {})
+            pending[self.dest] = values
+            ns.data_pending = pending
+
+
 def _add_data_options(p, data_help: str, scheme_for: str) -> None:
     """The data, mapping, scheme and seed options shared by claims, run and reproduce."""
-    p.add_argument("--data", default="demo", help=data_help)
-    p.add_argument("--accounts", help="accounts table joined on account_id")
-    p.add_argument("--mapping", help="column mapping file")
+    p.add_argument("--data", action=_DataAction, dest="data_specs", metavar="[LABEL=]DATA",
+                   help=data_help)  # fmt: skip
+    p.add_argument("--accounts", action=_BindAction, dest="accounts",
+                   help="accounts table joined on account_id (binds to the --data before it)")  # fmt: skip
+    p.add_argument("--mapping", action=_BindAction, dest="mapping",
+                   help="column mapping file (binds to the --data before it)")  # fmt: skip
     p.add_argument(
         "--scheme",
         default=None,
@@ -173,33 +200,69 @@ def _add_data_options(p, data_help: str, scheme_for: str) -> None:
     p.add_argument("--seed", type=int, default=SEED)
 
 
+def data_specs(args, default=("demo",)) -> list:
+    """The command's datasets as :class:`influtiers.reproduce.DataSpec` values (labels
+    from ``LABEL=PATH``, else the file name; ``benchmarks`` adds the published library)."""
+    from .reproduce import DataSpec
+    from .synthesis import parse_data_args
+
+    specs = list(getattr(args, "data_specs", None) or [])
+    if not specs:
+        specs = [{"data": d, "mapping": None, "accounts": None} for d in default]
+    pending = getattr(args, "data_pending", None) or {}
+    if pending:
+        specs[0] = {**specs[0], **{k: v for k, v in pending.items() if specs[0].get(k) is None}}
+    parsed = parse_data_args([s["data"] for s in specs])
+    single = len(specs) == 1
+    return [
+        DataSpec(
+            None if single and "=" not in s["data"] else label, src, s["mapping"], s["accounts"]
+        )  # fmt: skip
+        for (label, src), s in zip(parsed, specs, strict=True)
+    ]
+
+
 def _cfg_claims(p):
-    _add_data_options(p, "posts data, a dataset directory, 'demo' or 'benchmarks'", "claim")
+    _add_data_options(
+        p,
+        "posts data (a file, a dataset directory, or 'demo'), optionally LABEL=DATA; repeat "
+        "for several datasets (pooled rows are added); 'benchmarks' adds the published "
+        "library (default: demo)",
+        "claim",
+    )
     p.add_argument("--margin", type=float, nargs=2, default=MARGIN, metavar=("LOW", "HIGH"))
     p.add_argument("--only", help="comma-separated claim ids (e.g. C02,C04)")
     p.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table")
 
 
 def _ledger_for(args):
-    from .analysis import analyse
     from .claims import run_benchmark_ledger
     from .load import load
+    from .synthesis import BENCHMARKS, analyse_all
 
     only = (
         [c.strip().upper() for c in args.only.split(",")] if getattr(args, "only", None) else None
     )
-    if args.data == "benchmarks":
+    specs = data_specs(args)
+    bench = any(s.source == BENCHMARKS for s in specs)
+    specs = [s for s in specs if s.source != BENCHMARKS]
+    if not specs:
         led = run_benchmark_ledger(margin=tuple(args.margin))
-        if only:
-            led = led[led["claim_id"].isin(only)]
-        return led
-    ds = load(args.data, accounts=args.accounts, mapping=args.mapping)
+        return led[led["claim_id"].isin(only)] if only else led
+    loaded = []
     try:
-        return analyse(
-            ds, scheme=args.scheme, seed=args.seed, margin=tuple(args.margin), claims=only
-        ).ledger
+        for s in specs:
+            loaded.append(
+                (s.label, load(s.source, accounts=s.accounts, mapping=s.mapping, label=s.label))
+            )
+        labelled = [(label or ds.label, ds) for label, ds in loaded]
+        syn = analyse_all(labelled, benchmarks=bench, scheme=args.scheme, seed=args.seed,
+                          margin=tuple(args.margin), claims=only)  # fmt: skip
     finally:
-        ds.close()
+        for _, ds in loaded:
+            ds.close()
+    led = syn.ledger
+    return led[led["claim_id"].isin(only)] if only else led
 
 
 def _run_claims(args) -> int:
@@ -230,15 +293,21 @@ def _ledger_text(led) -> str:
         return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
     lines = [led.summary(), ""]
-    many = led["dataset"].nunique() > 1
+    several = led["dataset"].nunique() > 1
+    plats = led["platform"].nunique() > 1
     for _, r in led.iterrows():
         ci = f"[{f(r['ci_low'])}, {f(r['ci_high'])}]" if f(r["ci_low"]) else ""
-        where = f"  [{r['dataset']}]" if many else ""
+        where = "  [" + ", ".join(
+            x for x in (r["dataset"] if several else "", r["platform"] if plats else "",
+                        r["part"]) if x
+        ) + "]"  # fmt: skip
+        where = "" if where == "  []" else where
+        verdict = r["verdict"] + (f" ({r['direction']})" if r["direction"] else "")
         lines.append(
-            f"{r['claim_id']}  {r['verdict']:<13} {f(r['estimate']):>9} {ci:<22} {r['title']}{where}"
+            f"{r['claim_id']}  {verdict:<26} {f(r['estimate']):>9} {ci:<22} {r['title']}{where}"
         )
-        detail = r["reason"] if r["verdict"] == "not-testable" else r["estimand"]
-        if detail:
+        detail = r["reason"] if r["verdict"] in ("not-testable", "error") else r["estimand"]
+        if detail and not r["part"]:
             lines.append(f"     {detail}")
     return "\n".join(lines)
 
@@ -247,7 +316,13 @@ def _ledger_text(led) -> str:
 def _cfg_reproduce(p, single: bool = False):
     if single:
         p.add_argument("study", help="study number or name, e.g. 03")
-    _add_data_options(p, "posts file, dataset directory, or bundled name (demo)", "study")
+    _add_data_options(
+        p,
+        "posts file, dataset directory, or bundled name, optionally LABEL=DATA; repeat for "
+        "several datasets; 'benchmarks' adds the published library (default: demo "
+        "and benchmarks)",
+        "study",
+    )
     p.add_argument(
         "--out", default=None, help="output directory (default: reports/ in the repository)"
     )
@@ -275,9 +350,7 @@ def _run_reproduce(args) -> int:
 
     only = [s.strip() for s in args.only.split(",")] if getattr(args, "only", None) else None
     result = reproduce(
-        data=args.data,
-        accounts=args.accounts,
-        mapping=args.mapping,
+        datasets=data_specs(args, default=("demo", "benchmarks")),
         scheme=args.scheme,
         seed=args.seed,
         out=args.out,

@@ -29,6 +29,8 @@ VERDICT_COLOURS = {
     "consistent": PALETTE[2],
     "equivalent": PALETTE[2],
     "contradicted": PALETTE[3],
+    "inconsistent": PALETTE[3],
+    "error": PALETTE[3],
     "inconclusive": PALETTE[7],
     "not-testable": "#bbbbbb",
     "descriptive": PALETTE[0],

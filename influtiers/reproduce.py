@@ -26,12 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import analyse
+from .claims import run_benchmark_ledger
 from .config import REPORTS_DIR, SEED
 from .datasets import resolve_bundled
+from .errors import UsageError
 from .load import load
 from .provenance import atomic_write, provenance, sha256_file
 from .report import build_report
-from .studies import STUDIES, Study, execute, get_study
+from .studies import STUDIES, SYNTHESIS_STUDY, Study, execute, get_study
+from .synthesis import BENCHMARKS, combine
 
 
 @dataclass
@@ -72,15 +75,35 @@ def _missing_needs(study: Study, evidence) -> list[str]:
 
 def _data_param(data) -> str:
     """Papermill parameter for the data: bundled names stay names, paths become absolute."""
-    if resolve_bundled(data) is not None:
+    if isinstance(data, str) and (resolve_bundled(data) is not None or data == BENCHMARKS):
         return str(data)
     return str(Path(data).resolve())
 
 
 def _study_summary(study: Study, ledger) -> str:
-    rows = ledger[ledger["claim_id"].isin(study.claims)]
-    parts = [f"{r.claim_id} {r.verdict}" for r in rows.itertuples()]
+    rows = ledger[ledger["claim_id"].isin(study.claims) & (ledger["part"] == "")]
+    parts = [f"{r.claim_id} {r.platform} {r.verdict}" for r in rows.itertuples()]
     return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """One dataset of a run: its label, source, and the mapping and accounts bound to it."""
+
+    label: str | None
+    source: object
+    mapping: object = None
+    accounts: object = None
+
+
+def _specs(data, accounts, mapping, datasets) -> tuple[list[DataSpec], bool]:
+    """The run's datasets and whether the published library is in (``benchmarks``)."""
+    specs = list(datasets) if datasets else [DataSpec(None, data, mapping, accounts)]
+    bench = any(s.source == BENCHMARKS for s in specs)
+    specs = [s for s in specs if s.source != BENCHMARKS]
+    if not specs:
+        raise UsageError("reproduce needs at least one dataset besides the published library")
+    return specs, bench
 
 
 def reproduce(
@@ -88,6 +111,7 @@ def reproduce(
     *,
     accounts=None,
     mapping=None,
+    datasets: Sequence[DataSpec] | None = None,
     scheme=None,
     seed: int = SEED,
     out=None,
@@ -96,8 +120,16 @@ def reproduce(
     progress: bool = True,
     build_html: bool = True,
 ) -> RunResult:
-    """Validate ``data``, evaluate the claims once, run the study notebooks on the result,
-    and write a complete run directory."""
+    """Validate the data, evaluate the claims once, run the study notebooks on the result,
+    and write a complete run directory.
+
+    ``data``/``accounts``/``mapping`` name one dataset; ``datasets`` several
+    (:class:`DataSpec`; ``source="benchmarks"`` adds the published library). With one
+    dataset the run directory holds ``evidence/``, ``results.json`` and
+    ``notebooks/NN_*.ipynb``; with several, each dataset has ``evidence/<label>/``,
+    ``figures/<label>/`` and ``notebooks/<label>/``, and the ledger, ``pooled.json`` and
+    the synthesis notebook (09) cover them all.
+    """
     from tqdm.auto import tqdm
 
     t_start = time.perf_counter()
@@ -105,69 +137,63 @@ def reproduce(
     out = Path(out).resolve() if out else REPORTS_DIR
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
-    studies = [get_study(s) for s in only] if only else list(STUDIES.values())
+    specs, bench = _specs(data, accounts, mapping, datasets)
+    several = len(specs) > 1
 
-    # 1. load and validate, once
+    # 1. load and validate each dataset, once
     t0 = time.perf_counter()
-    ds = load(data, accounts=accounts, mapping=mapping)
-    rep = ds.report
-    validation = rep.to_dict()
-    atomic_write(out / "validation.json", json.dumps(validation, indent=2, default=str))
-    atomic_write(out / "validation.txt", rep.summary() + "\n")
-    if rep.quarantined:
-        rep.write_quarantine(out / "quarantine.csv")
-    timings["validate"] = time.perf_counter() - t0
-    if rep.accepted == 0:
-        ds.close()
-        return RunResult(out, unusable=True, validation=validation)
-
-    # 2. evidence (one SQL pass) and the ledger (each claim once), written once
-    t0 = time.perf_counter()
+    loaded, reports = [], {}
     try:
-        analysis = analyse(ds, scheme=scheme, seed=seed)
+        for sp in specs:
+            ds = load(sp.source, accounts=sp.accounts, mapping=sp.mapping, label=sp.label)
+            loaded.append(ds)
+            reports[ds.label] = ds.report
+        validation = _write_validation(out, reports, several)
+        timings["validate"] = time.perf_counter() - t0
+        if any(r.accepted == 0 for r in reports.values()):
+            return RunResult(out, unusable=True, validation=validation)
+        # 2. evidence (one SQL pass each) and the ledger (each claim once), written once
+        t0 = time.perf_counter()
+        analyses = {ds.label: analyse(ds, scheme=scheme, seed=seed) for ds in loaded}
     finally:
-        ds.close()
-    analysis.write(out)
-    ledger = analysis.ledger
+        for ds in loaded:
+            ds.close()
+    published = run_benchmark_ledger() if bench else None
+    synth = combine(analyses, published, settings={"scheme": scheme, "seed": seed})
+    synth.write(out)
+    ledger = synth.ledger
     timings["claims"] = time.perf_counter() - t0
 
-    # 3. notebooks
-    params = {
-        "data": _data_param(data),
-        "run_dir": str(out),
-        "scheme": scheme,
-        "seed": seed,
-        "output_dir": str(out / "figures"),
-        "accounts": None if accounts is None else str(Path(accounts).resolve()),
-        "mapping": None if mapping is None else str(Path(mapping).resolve()),
-    }
-    params = {k: v for k, v in params.items() if v is not None}
-
+    # 3. notebooks: the studies per dataset, the synthesis once
+    common = {"scheme": scheme, "seed": seed, "run_dir": str(out)}
     entries_in = []
-    for study in studies:
-        entry = {
-            "nn": study.nn,
-            "slug": study.slug,
-            "title": study.title,
-            "claims": list(study.claims),
-            "notebook": f"notebooks/{study.name}.ipynb",
-            "key_figure": None,
-            "status": "ok",
-            "reason": "",
-            "summary": _study_summary(study, ledger),
+    for sp, (label, a) in zip(specs, analyses.items(), strict=True):
+        params = {
+            **common,
+            "data": _data_param(sp.source),
+            "output_dir": str(out / "figures" / label) if several else str(out / "figures"),
+            "accounts": None if sp.accounts is None else str(Path(sp.accounts).resolve()),
+            "mapping": None if sp.mapping is None else str(Path(sp.mapping).resolve()),
+            "dataset": label if several else None,
         }
-        missing = _missing_needs(study, analysis.evidence)
-        if missing:
-            entry.update(
-                status="not-testable", reason=f"the data have no {', '.join(missing)} column"
-            )
-            entry["notebook"] = None
-        entries_in.append(entry)
+        params = {k: v for k, v in params.items() if v is not None}
+        sub = f"notebooks/{label}/" if several else "notebooks/"
+        figs = f"figures/{label}/" if several else "figures/"
+        for study in _selected(only, synthesis=False):
+            entries_in.append(_entry(study, a.ledger, a.evidence, sub, figs, params,
+                                     label if several else None))  # fmt: skip
+    for study in _selected(only, synthesis=True):
+        params = {**common, "output_dir": str(out / "figures")}
+        e = _entry(study, ledger, None, "notebooks/", "figures/", params, None)
+        if len(specs) + bench < 2:
+            e.update(status="not-testable", notebook=None,
+                     reason="needs two or more sources (add --data benchmarks or a dataset)")  # fmt: skip
+        entries_in.append(e)
 
-    bar = tqdm(total=len(studies), desc="studies", unit="notebook", disable=not progress)
+    bar = tqdm(total=len(entries_in), desc="studies", unit="notebook", disable=not progress)
     results: dict[str, dict] = {}
     # cell-by-cell progress inside each notebook when they run one at a time
-    work = [(e, str(out), params, progress and jobs == 1) for e in entries_in]
+    work = [(e, str(out), e.pop("_params"), progress and jobs == 1) for e in entries_in]
     if int(jobs) <= 1:
         done = map(_run_study, work)
         pool = None
@@ -178,24 +204,24 @@ def reproduce(
         done = pool.map(_run_study, work)
     try:
         for entry in done:
-            results[entry["nn"]] = entry
+            results[_key(entry)] = entry
             bar.set_postfix_str(f"{entry['nn']} {entry['status']}")
             bar.update()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     bar.close()
-    entries = [results[s.nn] for s in studies]
+    entries = [results[_key(e)] for e in entries_in]
     for e in entries:
-        timings[f"{e['nn']}_{e['slug']}"] = e["seconds"]
+        timings[f"{_key(e)}_{e['slug']}"] = e["seconds"]
     atomic_write(out / "studies.json", json.dumps(entries, indent=2))
 
     # 4. manifest, then the report
     timings["total"] = time.perf_counter() - t_start
-    _write_manifest(out, data, analysis.evidence, params, timings)
+    _write_manifest(out, specs, analyses, common, timings)
     if build_html:
         build_report(out)
-        _write_manifest(out, data, analysis.evidence, params, timings)
+        _write_manifest(out, specs, analyses, common, timings)
     return RunResult(
         out,
         studies=entries,
@@ -203,6 +229,66 @@ def reproduce(
         seconds=time.perf_counter() - t_start,
         validation=validation,
     )
+
+
+def _selected(only, *, synthesis: bool) -> list[Study]:
+    studies = [get_study(s) for s in only] if only else list(STUDIES.values())
+    return [s for s in studies if (s.nn == SYNTHESIS_STUDY) == synthesis]
+
+
+def _key(entry: dict) -> str:
+    return f"{entry['dataset']}/{entry['nn']}" if entry.get("dataset") else entry["nn"]
+
+
+def _entry(study, ledger, evidence, sub, figs, params, dataset) -> dict:
+    entry = {
+        "nn": study.nn,
+        "slug": study.slug,
+        "title": study.title,
+        "dataset": dataset,
+        "claims": list(study.claims),
+        "notebook": f"{sub}{study.name}.ipynb",
+        "figures": figs,
+        "key_figure": None,
+        "status": "ok",
+        "reason": "",
+        "summary": _study_summary(study, ledger),
+        "_params": params,
+    }
+    missing = _missing_needs(study, evidence) if evidence is not None else []
+    if missing:
+        entry.update(status="not-testable", reason=f"the data have no {', '.join(missing)} column")
+        entry["notebook"] = None
+    return entry
+
+
+def _write_validation(out: Path, reports: dict, several: bool) -> dict:
+    """validation.json (and .txt, quarantine.csv): one report, or with several datasets
+    the sums plus each dataset's report (its quarantine under ``evidence/<label>/``)."""
+    if not several:
+        (rep,) = reports.values()
+        validation = rep.to_dict()
+        atomic_write(out / "validation.txt", rep.summary() + "\n")
+        if rep.quarantined:
+            rep.write_quarantine(out / "quarantine.csv")
+    else:
+        per = {label: rep.to_dict() for label, rep in reports.items()}
+        validation = {
+            "source": "several datasets: " + ", ".join(per),
+            **{
+                k: sum(int(r[k]) for r in per.values())
+                for k in ("rows_in", "accepted", "quarantined")
+            },  # fmt: skip
+            "reasons": {},
+            "datasets": per,
+        }
+        for label, rep in reports.items():
+            if rep.quarantined:
+                rep.write_quarantine(out / "evidence" / label / "quarantine.csv")
+        text = "\n\n".join(f"[{label}]\n{rep.summary()}" for label, rep in reports.items())
+        atomic_write(out / "validation.txt", text + "\n")
+    atomic_write(out / "validation.json", json.dumps(validation, indent=2, default=str))
+    return validation
 
 
 def _run_study(job: tuple[dict, str, dict, bool]) -> dict:
@@ -218,9 +304,9 @@ def _run_study(job: tuple[dict, str, dict, bool]) -> dict:
         except Exception as e:  # a failing study is reported, the run goes on
             entry.update(status="failed", reason=_short_error(e))
     entry["seconds"] = round(time.perf_counter() - t, 2)
-    fig = out / "figures" / f"{study.key_figure}.png"
+    fig = out / entry.get("figures", "figures/") / f"{study.key_figure}.png"
     if study.key_figure and fig.exists() and entry["status"] == "ok":
-        entry["key_figure"] = f"figures/{study.key_figure}.png"
+        entry["key_figure"] = f"{entry.get('figures', 'figures/')}{study.key_figure}.png"
     return entry
 
 
@@ -231,17 +317,22 @@ def _short_error(e: Exception) -> str:
     return (tail[-1] if tail else type(e).__name__)[:300]
 
 
-def _write_manifest(out: Path, data, evidence, params, timings) -> None:
+def _write_manifest(out: Path, specs, analyses, params, timings) -> None:
     rec = provenance(None, params)
     rec["created_by"] = "influtiers reproduce"
-    meta = evidence.meta
-    rec["data"] = {
-        "source": str(data),
-        "label": meta.get("dataset"),
-        "sha256": meta.get("sha256"),
-        "adapter": meta.get("adapter"),
-        "synthetic": bool(meta.get("synthetic")),
-    }
+    items = []
+    for sp, a in zip(specs, analyses.values(), strict=True):
+        meta = a.evidence.meta
+        items.append(
+            {
+                "source": str(sp.source),
+                "label": meta.get("dataset"),
+                "sha256": meta.get("sha256"),
+                "adapter": meta.get("adapter"),
+                "synthetic": bool(meta.get("synthetic")),
+            }
+        )
+    rec["data"] = items[0] if len(items) == 1 else {"datasets": items}
     rec["timings"] = {k: round(v, 2) for k, v in timings.items()}
     files = {}
     for f in sorted(out.rglob("*")):

@@ -118,8 +118,17 @@ STUDIES: dict[str, Study] = {
             key_figure="08_sponsored_penalty",
             needs=("sponsored",),
         ),
+        Study(
+            "09",
+            "evidence_synthesis",
+            "What all the evidence says: datasets, platforms and published studies",
+            ("C02", "C03", "C04", "C05", "C06", "C14"),
+            key_figure="09_synthesis_C04",
+        ),
     )
 }
+#: The study that reads every dataset of a run (and the published library) at once.
+SYNTHESIS_STUDY = "09"
 
 
 def get_study(nn: str) -> Study:
@@ -153,18 +162,29 @@ class StudySession:
         accounts=None,
         mapping=None,
         run_dir=None,
+        dataset: str | None = None,
+        synthesis=None,
     ) -> None:
         self.study = get_study(study)
         self.data = data
         self.output_dir = Path(output_dir) if output_dir else None
+        self.synthesis = synthesis
         t0 = time.perf_counter()
-        if run_dir is not None:
+        if synthesis is not None:
+            first = next(iter(synthesis.analyses.values()))
+            self.analysis = first
+            self.validation = {}
+            st = first.settings
+            scheme, seed, margin = st.get("scheme"), st.get("seed", seed), st.get("margin", margin)
+        elif run_dir is not None:
             run = Path(run_dir)
-            self.analysis = Analysis.read(run)
+            self.analysis = Analysis.read(run, label=dataset)
             vpath = run / "validation.json"
             self.validation = (
                 json.loads(vpath.read_text(encoding="utf-8")) if vpath.exists() else {}
             )
+            if dataset is not None:
+                self.validation = self.validation.get("datasets", {}).get(dataset, {})
             st = self.analysis.settings
             scheme, seed, margin = st.get("scheme"), st.get("seed", seed), st.get("margin", margin)
         else:
@@ -188,8 +208,15 @@ class StudySession:
             "accounts": None if accounts is None else str(accounts),
             "mapping": None if mapping is None else str(mapping),
             "run_dir": None if run_dir is None else "(run directory)",
+            "dataset": dataset,
         }
-        self.data_sha256 = self.evidence.meta.get("sha256")
+        self.data_sha256 = (
+            self.evidence.meta.get("sha256")
+            if synthesis is None
+            else "; ".join(
+                f"{k}: {a.evidence.meta.get('sha256')}" for k, a in synthesis.analyses.items()
+            )
+        )
         self.ctx = Context(self.evidence, scheme=scheme, seed=self.seed, margin=self.margin)
 
     # -- data --------------------------------------------------------------------
@@ -198,7 +225,10 @@ class StudySession:
         return bool(self.evidence.meta.get("synthetic"))
 
     def describe_data(self) -> str:
-        """Rows in/accepted/quarantined and what the evidence holds."""
+        """Rows in/accepted/quarantined and what the evidence holds (every source of a
+        synthesis)."""
+        if self.synthesis is not None:
+            return self.describe_sources()
         v, inf = self.validation, self.evidence.influencers
         plats = ", ".join(
             f"{k} {v}" for k, v in inf.groupby("platform")["n_posts"].sum().sort_index().items()
@@ -244,9 +274,26 @@ class StudySession:
             if self.has_result(claim_id, name, platform=p)
         }
 
+    def describe_sources(self) -> str:
+        """The datasets (with their accounting) and published sources of a synthesis."""
+        syn = self.synthesis
+        lines = []
+        for label, a in syn.analyses.items():
+            m = a.evidence.meta
+            synth = " (SYNTHETIC)" if m.get("synthetic") else ""
+            lines.append(
+                f"dataset {label}{synth}: rows in {m.get('rows_in')}, accepted "
+                f"{m.get('accepted')}, quarantined {m.get('quarantined')}; "
+                f"{len(a.evidence.influencers)} influencers on {', '.join(a.evidence.platforms)}"
+            )
+        pub = syn.published
+        if len(pub):
+            lines.append(f"published library: {pub['dataset'].nunique()} sources, {len(pub)} rows")
+        return "\n".join(lines)
+
     def ledger(self, claim_ids: Iterable[str] | None = None) -> Ledger:
         ids = list(claim_ids) if claim_ids is not None else list(self.study.claims)
-        led = self.analysis.ledger
+        led = self.analysis.ledger if self.synthesis is None else self.synthesis.ledger
         return Ledger(led[led["claim_id"].isin(ids)].reset_index(drop=True))
 
     def claims_table(self, claim_ids: Iterable[str] | None = None, digits: int = 3) -> str:
@@ -255,6 +302,8 @@ class StudySession:
         estimate and 95% interval, title."""
         led = self.ledger(claim_ids)
         many = led["platform"].nunique() > 1
+        several = led["dataset"].nunique() > 1
+        width = max((len(str(d)) for d in led["dataset"]), default=0) - len("benchmarks: ")
         lines = []
         for _, r in led.iterrows():
             est = _num(r["estimate"], digits)
@@ -264,6 +313,9 @@ class StudySession:
                 else ""
             )
             where = f"{r['platform']:<18} " if many else ""
+            if several:
+                ds = str(r["dataset"]).replace("benchmarks: ", "")
+                where = f"{ds:<{max(width, 12)}} " + where
             part = f"{r['part']:<16}" if r["part"] else " " * 16
             verdict = r["verdict"] + (f" ({r['direction']})" if r["direction"] else "")
             lines.append(
@@ -309,6 +361,42 @@ def _num(x, digits: int) -> str:
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     return f"{x:.{digits}f}"
+
+
+def open_synthesis(*, run_dir=None, datasets=None, data="demo", mapping=None, accounts=None,
+                   scheme=None, seed: int = SEED, margin: Sequence[float] = MARGIN,
+                   benchmarks: bool = True):  # fmt: skip
+    """What notebook 09 reads: the run directory's synthesis, or one built in memory from
+    ``datasets`` (``["LABEL=PATH", ...]``), else from ``data`` (with ``mapping`` and
+    ``accounts``; the default ``"demo"`` is the demo panel split by platform into two
+    datasets), and the published library."""
+    from .datasets import load_demo
+    from .synthesis import Synthesis, analyse_all, parse_data_args
+
+    if run_dir is not None:
+        return Synthesis.read(run_dir)
+    if datasets:
+        specs = parse_data_args(datasets)
+        bench = benchmarks or any(src == "benchmarks" for _, src in specs)
+        items = [(label, load(src, label=label)) for label, src in specs if src != "benchmarks"]
+    elif str(data) != "demo":
+        bench = benchmarks
+        items = [(None, load(data, mapping=mapping, accounts=accounts))]
+        items = [(ds.label, ds) for _, ds in items]
+    else:
+        demo = load_demo()
+        bench = benchmarks
+        items = [
+            (f"demo-{p}", load(demo[demo["platform"] == p].reset_index(drop=True),
+                                 label=f"demo-{p}"))
+            for p in sorted(demo["platform"].unique())
+        ]  # fmt: skip
+    try:
+        return analyse_all(items, benchmarks=bench, scheme=scheme, seed=seed,
+                           margin=tuple(margin))  # fmt: skip
+    finally:
+        for _, ds in items:
+            ds.close()
 
 
 # ------------------------------------------------------------------ execution

@@ -53,8 +53,8 @@ class Tier:
             )
 
     def label(self) -> str:
-        lo = _human(self.lower)
-        return f"{lo}+" if math.isinf(self.upper) else f"{lo}–{_human(self.upper)}"
+        lo = human_count(self.lower)
+        return f"{lo}+" if math.isinf(self.upper) else f"{lo}–{human_count(self.upper)}"
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ class Scheme:
         return s
 
 
-def _human(x: float) -> str:
+def human_count(x: float) -> str:
     if math.isinf(x):
         return "inf"
     for div, suf in ((1e9, "B"), (1e6, "M"), (1e3, "k")):

@@ -37,6 +37,7 @@ output_dir = None
 accounts = None
 mapping = None
 run_dir = None
+dataset = None
 
 # %%
 import matplotlib.pyplot as plt
@@ -54,6 +55,7 @@ s = StudySession(
     accounts=accounts,
     mapping=mapping,
     run_dir=run_dir,
+    dataset=dataset,
 )
 print(s.describe_data())
 er = benchmarks.load_benchmarks("engagement_rates")

@@ -40,6 +40,7 @@ output_dir = None
 accounts = None
 mapping = None
 run_dir = None
+dataset = None
 
 # %%
 import matplotlib.pyplot as plt
@@ -57,6 +58,7 @@ s = StudySession(
     accounts=accounts,
     mapping=mapping,
     run_dir=run_dir,
+    dataset=dataset,
 )
 print(s.describe_data())
 

@@ -38,6 +38,7 @@ output_dir = None
 accounts = None
 mapping = None
 run_dir = None
+dataset = None
 
 # %%
 import matplotlib.pyplot as plt
@@ -55,6 +56,7 @@ s = StudySession(
     accounts=accounts,
     mapping=mapping,
     run_dir=run_dir,
+    dataset=dataset,
 )
 print(s.describe_data())
 

@@ -34,6 +34,7 @@ output_dir = None
 accounts = None
 mapping = None
 run_dir = None
+dataset = None
 
 # %%
 import matplotlib.pyplot as plt
@@ -51,6 +52,7 @@ s = StudySession(
     accounts=accounts,
     mapping=mapping,
     run_dir=run_dir,
+    dataset=dataset,
 )
 print(s.describe_data())
 

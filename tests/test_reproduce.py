@@ -7,7 +7,7 @@ import pytest
 
 from influtiers.cli import main
 from influtiers.provenance import sha256_file
-from influtiers.reproduce import reproduce
+from influtiers.reproduce import DataSpec, reproduce
 
 
 @pytest.fixture(scope="module")
@@ -158,9 +158,10 @@ def test_every_study_survives_a_tiny_dataset(tmp_path, make_export):
     """On 40 influencers most tests are not testable: every study must still run to the
     end (placeholders, not-testable rows), in parallel notebooks (--jobs 2)."""
     csv, mapping = make_export(tmp_path, seed=2, n_influencers=40)
-    res = reproduce(csv, mapping=mapping, out=tmp_path / "run", jobs=2, progress=False)
+    specs = [DataSpec(None, csv, mapping), DataSpec("benchmarks", "benchmarks")]
+    res = reproduce(datasets=specs, out=tmp_path / "run", jobs=2, progress=False)
     assert {s["nn"]: s["status"] for s in res.studies} == {
-        nn: "ok" for nn in ("00", "01", "02", "03", "04", "05", "06", "07", "08")
+        nn: "ok" for nn in ("00", "01", "02", "03", "04", "05", "06", "07", "08", "09")
     }
     led = pd.read_csv(tmp_path / "run" / "claims.csv")
     assert (led["verdict"] == "not-testable").sum() >= 3
@@ -196,3 +197,44 @@ def test_parallel_run_keeps_working_directory_and_relative_out(
     assert os.getcwd() == before
     studies = json.loads((tmp_path / "rel_out" / "studies.json").read_text())
     assert [s["status"] for s in studies] == ["ok", "ok"]
+
+
+def test_two_datasets_and_the_published_library(tmp_path, make_export):
+    """Several datasets: each under evidence/<label>/, notebooks/<label>/, figures/<label>/;
+    the ledger holds every dataset's rows, the published rows and the pooled rows; the
+    synthesis notebook runs once on top; the run reads back."""
+    from influtiers.synthesis import Synthesis
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a, ma = make_export(tmp_path / "a", seed=3, n_influencers=150)
+    b, mb = make_export(tmp_path / "b", seed=4, n_influencers=150)
+    code = main(
+        ["reproduce", "--data", f"alpha={a}", "--mapping", str(ma), "--data", f"beta={b}",
+         "--mapping", str(mb), "--data", "benchmarks", "--only", "04,09",
+         "--out", str(tmp_path / "run"), "--no-progress"]
+    )  # fmt: skip
+    assert code == 0
+    run = tmp_path / "run"
+    for label in ("alpha", "beta"):
+        assert (run / "evidence" / label / "influencers.parquet").exists()
+        assert (run / "notebooks" / label / "04_micro_lift.ipynb").exists()
+        assert (run / "figures" / label / "04_specification_curve.png").exists()
+    assert (run / "notebooks" / "09_evidence_synthesis.ipynb").exists()
+    led = pd.read_csv(run / "claims.csv", keep_default_na=False)
+    assert {"alpha", "beta", "pooled"} <= set(led["dataset"])
+    assert led["dataset"].str.startswith("benchmarks: ").any()
+    pooled = led[(led["dataset"] == "pooled") & (led["claim_id"] == "C04")]
+    rows = led[led["dataset"].isin(["alpha", "beta"]) & (led["claim_id"] == "C04")]
+    tested = rows[rows["verdict"].isin(["supported", "contradicted", "inconclusive"])]
+    tested = tested[tested["platform"] != "all (platform FE)"]  # never both
+    assert len(pooled) == 1 and int(pooled["k"].iloc[0]) == len(tested) >= 3
+    syn = Synthesis.read(run)
+    assert set(syn.analyses) == {"alpha", "beta"}
+    assert syn.forest_frame("C04")["kind"].tolist()[-1] == "pooled"
+    studies = json.loads((run / "studies.json").read_text())
+    assert [(s.get("dataset"), s["nn"], s["status"]) for s in studies] == [
+        ("alpha", "04", "ok"),
+        ("beta", "04", "ok"),
+        (None, "09", "ok"),
+    ]

@@ -13,6 +13,8 @@ import pandas as pd
 
 from .. import config
 from ..benchmarks import band_midpoints, load_benchmarks
+from ..stats.meta import benchmark_variances
+from ..tiers import human_count
 from .ledger import Ledger, result_rows
 from .model import PUBLISHED, ClaimResult
 from .registry import CLAIMS
@@ -50,16 +52,38 @@ def benchmark_tier_ratios(er: pd.DataFrame | None = None) -> pd.DataFrame:
                 "source": src,
                 "platform": plat,
                 "metric": metric,
-                "micro_bands": ", ".join(micro["band_label"].astype(str)),
-                "macro_bands": ", ".join(macro["band_label"].astype(str)),
+                "micro_bands": ", ".join(_band_text(r) for _, r in micro.iterrows()),
+                "macro_bands": ", ".join(_band_text(r) for _, r in macro.iterrows()),
                 "micro": m,
                 "macro": M,
                 "ratio": m / M,
+                "variance": _log_mean_variance(micro) + _log_mean_variance(macro),
                 "seen": ", ".join(sorted(set(g["seen"].astype(str)))),
                 "low_confidence": bool((pd.concat([micro, macro])["confidence"] == "low").any()),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _band_text(row) -> str:
+    """A source's band in its own cut-points (``10k-50k``, ``1M+``), never relabelled."""
+    lo = float(row["lower"]) if pd.notna(row["lower"]) else 0.0
+    if pd.isna(row["upper"]):
+        return f"{human_count(lo)}+"
+    return f"{human_count(lo)}-{human_count(float(row['upper']))}"
+
+
+def _log_mean_variance(rows: pd.DataFrame) -> float:
+    """Variance of the log of the mean of published band values (delta method), from each
+    band's reported uncertainty (:func:`influtiers.stats.meta.benchmark_variances`); NaN
+    when any band has none (the figure is then a point, never pooled)."""
+    v_log = benchmark_variances(rows).to_numpy(float)
+    val = rows["value"].to_numpy(float)
+    if not np.isfinite(v_log).all():
+        return math.nan
+    m = float(val.mean())
+    var_m = float(np.sum(v_log * val**2)) / len(val) ** 2
+    return var_m / m**2
 
 
 def benchmark_slopes(er: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -155,6 +179,8 @@ def run_benchmark_ledger(margin: tuple[float, float] = config.MARGIN) -> Ledger:
                         definition=r["metric"],
                         reason=f"micro {r['micro']:.2%} ({r['micro_bands']}) vs macro "
                         f"{r['macro']:.2%} ({r['macro_bands']}); {r['seen']}{_low(r)}",
+                        scheme=f"the source's bands: micro {r['micro_bands']}; macro "
+                        f"{r['macro_bands']}",
                         flags=("low-confidence",) if r["low_confidence"] else (),
                     ),
                     platform=str(r["platform"]),

@@ -57,7 +57,7 @@ from scipy import stats as st
 from statsmodels.stats.meta_analysis import combine_effects
 
 from ..errors import DataError
-from .results import _fmt, jsonable
+from .results import fmt_number, jsonable
 
 __all__ = [
     "METHODS",
@@ -383,15 +383,15 @@ class PooledResult:
         """One plain sentence with the numbers."""
         what = "pooled ratio" if self.scale == "log" else "pooled estimate"
         s = (
-            f"{what} {_fmt(self.estimate)} (95% CI {_fmt(self.ci_low)} to {_fmt(self.ci_high)}; "
-            f"90% CI {_fmt(self.ci90_low)} to {_fmt(self.ci90_high)}) from k = {self.k} inputs; "
-            f"tau2 = {_fmt(self.tau2)}{' (log scale)' if self.scale == 'log' else ''}, "
+            f"{what} {fmt_number(self.estimate)} (95% CI {fmt_number(self.ci_low)} to {fmt_number(self.ci_high)}; "
+            f"90% CI {fmt_number(self.ci90_low)} to {fmt_number(self.ci90_high)}) from k = {self.k} inputs; "
+            f"tau2 = {fmt_number(self.tau2)}{' (log scale)' if self.scale == 'log' else ''}, "
             f"I2 = {100 * self.i2:.0f}%; "
         )
         if self.pi_reason:
             s += f"no prediction interval ({self.pi_reason})"
         else:
-            s += f"95% prediction interval {_fmt(self.pi_low)} to {_fmt(self.pi_high)}"
+            s += f"95% prediction interval {fmt_number(self.pi_low)} to {fmt_number(self.pi_high)}"
         s += f". {self.method} tau2, modified Knapp-Hartung CI."
         if self.flags:
             s += " Flags: " + "; ".join(self.flags) + "."
@@ -595,7 +595,9 @@ def pool_frame(
         var = pd.to_numeric(g[variance], errors="coerce")
         ok = var.notna()
         pts = g[~ok]
-        points = "; ".join(f"{r[label]} ({_fmt(float(r[effect]))})" for _, r in pts.iterrows())
+        points = "; ".join(
+            f"{r[label]} ({fmt_number(float(r[effect]))})" for _, r in pts.iterrows()
+        )
         base = dict(zip(by, key, strict=True))
         if ok.sum() >= 2:
             r = pool(

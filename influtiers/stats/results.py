@@ -60,7 +60,7 @@ def jsonable(x: Any) -> Any:
     return str(x)
 
 
-def _fmt(x: float | None) -> str:
+def fmt_number(x: float | None) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "n/a"
     ax = abs(x)
@@ -69,7 +69,7 @@ def _fmt(x: float | None) -> str:
     return f"{x:.4g}"
 
 
-def _fmt_p(p: float | None) -> str:
+def fmt_p(p: float | None) -> str:
     if p is None or not math.isfinite(p):
         return "n/a"
     return "< 0.0001" if p < 1e-4 else f"{p:.4f}".rstrip("0").rstrip(".")
@@ -140,8 +140,8 @@ class StatResult:
             return f"{self.test}: not testable ({self.details.get('reason', 'InsufficientData')}: {why})."
         lvl = f"{round(100 * self.confidence, 1):g}%"
         s = (
-            f"{self.test}: estimate {_fmt(self.estimate)} ({lvl} CI {_fmt(self.ci_low)} to "
-            f"{_fmt(self.ci_high)}), {self.method}"
+            f"{self.test}: estimate {fmt_number(self.estimate)} ({lvl} CI {fmt_number(self.ci_low)} to "
+            f"{fmt_number(self.ci_high)}), {self.method}"
         )
         if self.n_influencers:
             groups = " and ".join(f"{v} {k}" for k, v in self.n_influencers.items())
@@ -150,7 +150,7 @@ class StatResult:
         if self.verdict is not None:
             s += f" Verdict: {self.verdict}"
             if math.isfinite(self.p_value):
-                s += f" (p = {_fmt_p(self.p_value)})"
+                s += f" (p = {fmt_p(self.p_value)})"
             s += "."
         if self.flags:
             s += " Flags: " + "; ".join(self.flags) + "."
