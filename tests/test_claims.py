@@ -373,9 +373,19 @@ def test_benchmark_ledger_uses_published_words():
     assert mk["verdict"].item() == "consistent" and "circular" in mk["flags"].item()
     hs = led[(led["claim_id"] == "C04") & led["dataset"].str.contains("HelloSociety")]
     assert hs["verdict"].item() == "not-testable" and "AVERAGE" in hs["reason"].item()
-    shop = led[(led["claim_id"] == "C08")].set_index("part")
+    shop = led[
+        (led["claim_id"] == "C08")
+        & (led["dataset"] == "benchmarks: Shopify 2023")
+        & (led["platform"] == "instagram")
+    ].set_index("part")
     assert shop.loc["macro", ["range_low", "range_high"]].tolist() == [5000.0, 10000.0]
     assert shop[["ci_low", "ci_high"]].isna().all().all()  # ranges are not intervals
+    # the published library speaks to C07, C08 and C09 per platform
+    assert {"C07", "C09"} <= set(led["claim_id"])
+    c08 = led[(led["claim_id"] == "C08") & (led["part"] == "")]
+    assert set(c08["platform"]) >= {"instagram", "tiktok", "youtube"}
+    c09 = led[led["claim_id"] == "C09"]
+    assert c09["flags"].str.contains("derived-value").all()
 
 
 def test_claims_cli_json(capsys):

@@ -17,6 +17,7 @@ from ..stats.meta import benchmark_variances
 from ..tiers import human_count
 from .ledger import Ledger, result_rows
 from .model import PUBLISHED, ClaimResult
+from .published_more import c07_rows, c08_rows, c09_rows
 from .registry import CLAIMS
 from .rules import band, point_verdict
 
@@ -226,10 +227,9 @@ def run_benchmark_ledger(margin: tuple[float, float] = config.MARGIN) -> Ledger:
                 platform=str(r["platform"]),
             )
         )
-    prices = load_benchmarks("prices")
-    shop = prices[(prices["source"] == "Shopify 2023") & (prices["platform"] == "instagram")]
-    if not shop.empty:
-        rows += _shopify_rows(shop)
+    rows += c07_rows(_pub_row)
+    rows += c08_rows(_pub_row, margin)
+    rows += c09_rows(_pub_row)
     ms = load_benchmarks("market_size")
     y22 = ms[(ms["figure_year"] == 2022) & ~ms["projected"].astype(bool)]
     if not y22.empty:
@@ -254,48 +254,3 @@ def run_benchmark_ledger(margin: tuple[float, float] = config.MARGIN) -> Ledger:
             )
         )
     return Ledger.from_rows(rows)
-
-
-def _shopify_rows(shop: pd.DataFrame) -> list[dict]:
-    """C08 on the cited Shopify table: the parts as the posts ledger reads them (macro and
-    mega: does the range reach over $10,000; micro: does it hold $100), ranges in
-    ``range_low``/``range_high``."""
-    b = shop.set_index("band_label")
-    claimed = CLAIMS["C08"].claimed
-    micro_price = float(CLAIMS["C08"].params.get("micro_price", 100.0))
-    parts = []
-    for tier in ("macro", "mega", "micro"):
-        if tier not in b.index:
-            continue
-        lo = float(b.loc[tier, "value_low"])
-        hi = float(b.loc[tier, "value_high"])  # NaN: an open range ("and above")
-        if tier == "micro":
-            ok = lo <= micro_price <= hi
-            what = f"does the micro range hold ${micro_price:,.0f}?"
-        else:
-            ok = math.isnan(hi) or hi > claimed
-            what = f"does the {tier} range reach over ${claimed:,.0f}?"
-        parts.append(
-            ClaimResult(
-                "consistent" if ok else "inconsistent",
-                part=tier,
-                estimand=f"published {tier} price range per Instagram post, USD",
-                range_low=lo,
-                range_high=hi,
-                claimed=micro_price if tier == "micro" else claimed,
-                method=what,
-                definition="price per sponsored post",
-            )
-        )
-    by = {p.part: p.verdict for p in parts}
-    ok = by.get("macro") == "consistent" and by.get("micro") == "consistent"
-    head = ClaimResult(
-        "consistent" if ok else "inconsistent",
-        estimand="the headline of the parts (macro and micro, as in the posts ledger)",
-        claimed=claimed,
-        method="the macro and micro parts both consistent?",
-        definition="price per sponsored post",
-        reason=", ".join(f"{k}: {v}" for k, v in by.items())
-        + "; in this table only mega (1M+) prices reach over $10,000",
-    )
-    return [_pub_row("C08", "Shopify 2023", r, platform="instagram") for r in (head, *parts)]
