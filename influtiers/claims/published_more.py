@@ -106,10 +106,16 @@ def c08_rows(pub_row, margin=config.MARGIN) -> list[dict]:
                 v, d = ("consistent", "") if avg > claimed else ("inconsistent", "overstated")
                 what = f"the {tier} average over ${claimed:,.0f}?"
             parts.append(
-                ClaimResult(v, direction=d, part=tier, estimate=avg, method=what,
-                            estimand=f"average payment per sponsored post, {tier} "
-                            f"({', '.join(g['band_label'])})",
-                            definition="mean payment per sponsored post, USD")  # fmt: skip
+                ClaimResult(
+                    v,
+                    direction=d,
+                    part=tier,
+                    estimate=avg,
+                    method=what,
+                    estimand=f"average payment per sponsored post, {tier} "
+                    f"({', '.join(g['band_label'])})",
+                    definition="mean payment per sponsored post, USD",
+                )  # fmt: skip
             )
         by = {p.part: p.verdict for p in parts}
         ok = by.get("macro") == "consistent" and by.get("micro") == "consistent"
