@@ -265,8 +265,10 @@ class TableFile:
         return Chunk({c: df[c] for c in self.columns}, np.asarray(rows, dtype=np.int64))
 
     # ---------------------------------------------------------------- chunks
-    def chunks(self, size: int = CHUNK_ROWS, columns: list[str] | None = None) -> Iterator[Chunk]:
-        """Stream the file: chunks of up to ``size`` rows (only ``columns`` if given)."""
+    def chunks(self, size: int | None = None, columns: list[str] | None = None) -> Iterator[Chunk]:
+        """Stream the file: chunks of up to ``size`` rows (default :data:`CHUNK_ROWS`; only
+        ``columns`` if given)."""
+        size = size or CHUNK_ROWS
         want = list(self.columns) if columns is None else list(columns)
         if self.kind == "parquet":
             yield from self._parquet_chunks(size, want)
@@ -364,7 +366,9 @@ class FrameTable:
         self.arrow_schema = None
         self.key_value_metadata: dict = {}
 
-    def chunks(self, size: int = CHUNK_ROWS, columns: list | None = None) -> Iterator[Chunk]:
+    def chunks(self, size: int | None = None, columns: list | None = None) -> Iterator[Chunk]:
+        """Chunks of up to ``size`` rows (default :data:`CHUNK_ROWS`)."""
+        size = size or CHUNK_ROWS
         want = list(self.columns) if columns is None else list(columns)
         for i in range(0, max(len(self.df), 1), size):
             part = self.df.iloc[i : i + size]

@@ -176,11 +176,28 @@ def _fmt_g(x: str, dialect: str) -> str:
     return f"printf('%g', {x})"
 
 
-def _clean_text(x: str, dialect: str, *, lower: bool) -> str:
-    """Strip, missing tokens -> NULL (a lone ``-`` is a value), optional lower case."""
-    t = _trim(f"CAST({x} AS {_text_type(dialect)})", dialect)
+def _trimmed(x: str, dialect: str) -> str:
+    """``x`` stripped of :data:`~influtiers.load.parse.WHITESPACE`. In DuckDB the (slow)
+    trim with a character set runs only where the first or last character is not printable
+    ASCII."""
+    if dialect == "spark":
+        return _trim(x, dialect)
+    return (
+        f"CASE WHEN ascii({x}) BETWEEN 33 AND 126 AND ascii({x}[-1]) BETWEEN 33 AND 126 "
+        f"THEN {x} ELSE {_trim(x, dialect)} END"
+    )
+
+
+def _missing_token(t: str, dialect: str) -> str:
+    """``t`` (stripped) is a missing token. In DuckDB the list lookup runs only on short
+    text starting like a token (``''``, ``#``, ``-``, ``<``, ``n``, ``N``, a dash)."""
     tokens = ", ".join(lit(s, dialect) for s in sorted(ID_MISSING_TOKENS))
-    return f"CASE WHEN lower({t}) IN ({tokens}) THEN NULL ELSE {'lower(' + t + ')' if lower else t} END"
+    if dialect == "spark":
+        return f"lower({t}) IN ({tokens})"
+    return (
+        f"(strlen({t}) <= 7 AND (ascii({t}) IN (0, 35, 45, 60, 78, 110) OR ascii({t}) > 126) "
+        f"AND list_contains([{tokens}], lower({t})))"
+    )
 
 
 # ------------------------------------------------------------------ staging of typed input
@@ -201,28 +218,38 @@ def typed_stage_sql(
     changed the value.
     """
     q = lambda c: quote(c, dialect)  # noqa: E731
+    text = _text_type(dialect)
     clean = set(schema.STRING_COLUMNS if clean is None else clean)
-    cols = [f"{q('_file')}", f"{q('_row')}"]
+    inner = [q("_file"), q("_row")]
+    cols = [q("_file"), q("_row")]
     inf_cases = []
     for c in layout.columns:
         src = q(layout.names.get(c, c))
         if c in schema.STRING_COLUMNS:
-            simple = f"CAST({src} AS {_text_type(dialect)})"
-            simple = f"lower({simple})" if c == "platform" else simple
-            expr = _clean_text(src, dialect, lower=c == "platform") if c in clean else simple
-            if flags:
-                cols.append(f"({expr}) IS DISTINCT FROM ({simple}) AS {q('_chg_' + c)}")
+            simple = f"CAST({src} AS {text})"
+            inner.append(
+                f"{'lower(' + simple + ')' if c == 'platform' else simple} AS {q('_s_' + c)}"
+            )
+            expr = q("_s_" + c)
+            if c in clean:
+                inner.append(f"{_trimmed(simple, dialect)} AS {q('_t_' + c)}")
+                t = q("_t_" + c)
+                expr = f"CASE WHEN {_missing_token(t, dialect)} THEN NULL ELSE {'lower(' + t + ')' if c == 'platform' else t} END"
+                if flags:
+                    cols.append(f"({expr}) IS DISTINCT FROM {q('_s_' + c)} AS {q('_chg_' + c)}")
         elif c in schema.NUMERIC_COLUMNS:
-            x = f"CAST({src} AS DOUBLE)"
+            inner.append(f"CAST({src} AS DOUBLE) AS {q('_n_' + c)}")
+            x = q("_n_" + c)
             expr = f"CASE WHEN isnan({x}) OR {_isinf(x)} THEN NULL ELSE {x} END"
-            name = layout.names.get(c, c)
-            inf_cases.append((c, _isinf(x), f"{x} > 0", name))
+            inf_cases.append((c, _isinf(x), f"{x} > 0", layout.names.get(c, c)))
         elif c in schema.DATETIME_COLUMNS:
-            expr = f"CAST({src} AS {'TIMESTAMP' if dialect == 'spark' else 'TIMESTAMPTZ'})"
+            ts = "TIMESTAMP" if dialect == "spark" else "TIMESTAMPTZ"
+            inner.append(f"CAST({src} AS {ts}) AS {q('_d_' + c)}")
+            expr = q("_d_" + c)
         else:
-            expr = src
+            inner.append(f"{src} AS {q('_b_' + c)}")
+            expr = q("_b_" + c)
         cols.append(f"{expr} AS {q(c)}")
-    text = _text_type(dialect)
     if inf_cases:
         when = " ".join(f"WHEN {cond} THEN {lit(c, dialect)}" for c, cond, _, _ in inf_cases)
         det = " ".join(
@@ -243,7 +270,13 @@ def typed_stage_sql(
         ]
     fname = layout.names.get("followers", "followers")
     cols.append(f"{lit(fname + '=nan', dialect)} AS {q('_fmiss')}")
-    return "SELECT " + ",\n       ".join(cols) + f"\nFROM {source}"
+    return (
+        "SELECT "
+        + ",\n       ".join(cols)
+        + "\nFROM (SELECT "
+        + ", ".join(inner)
+        + f" FROM {source}) src"
+    )
 
 
 # ------------------------------------------------------------------ rules
