@@ -217,41 +217,45 @@ def _key_sql(layout: Layout) -> str:
 
 
 class _Tally:
-    """Streams the per-row codes of the validation pass (numpy per batch)."""
+    """Streams the per-row codes of the validation pass (numpy per batch).
 
-    def __init__(self) -> None:
+    ``h`` holds the key hash of a row that passes every rule (duplicate candidates) and the
+    position ``(file << shift) | row`` of a rejected row (its first rows per rule).
+    """
+
+    def __init__(self, shift: int) -> None:
+        self.shift = shift
         self.counts = np.zeros(256, dtype=np.int64)
         self.hidden = np.zeros(3, dtype=np.int64)
         self.bits = 0
-        self.first: dict[int, list[tuple[int, int]]] = {}
+        self.first: dict[int, np.ndarray] = {}
         self.hashes: list[np.ndarray] = []
 
     def add(self, batch) -> None:
         code = batch.column("code").to_numpy(zero_copy_only=False)
+        if not len(code):
+            return
         rc = code & 255
         self.counts += np.bincount(rc, minlength=256)
         for i in range(3):
             self.hidden[i] += np.count_nonzero(code & (256 << i))
-        if len(code):
-            self.bits |= int(np.bitwise_or.reduce(code))
+        self.bits |= int(np.bitwise_or.reduce(code))
         h = batch.column("h")
-        if h.null_count < len(h):
-            self.hashes.append(h.drop_null().to_numpy(zero_copy_only=False))
-        rej = np.flatnonzero(rc)
-        if len(rej):
-            f = batch.column("f").to_numpy(zero_copy_only=False)[rej]
-            r = batch.column("r").to_numpy(zero_copy_only=False)[rej]
-            c = rc[rej]
-            order = np.lexsort((r, f, c))
-            c, f, r = c[order], f[order], r[order]
-            for s in np.flatnonzero(np.r_[True, c[1:] != c[:-1]]):
-                k = int(c[s])
-                stop = s + int(np.searchsorted(c[s:], k, side="right"))
-                got = self.first.setdefault(k, [])
-                e = min(stop, s + 5)
-                got.extend(zip(f[s:e].tolist(), r[s:e].tolist(), strict=True))
-                got.sort()
-                del got[5:]
+        valid = h.is_valid().to_numpy(zero_copy_only=False)
+        h = h.fill_null(0).to_numpy(zero_copy_only=False)  # uint64 (nulls would make floats)
+        ok = rc == 0
+        self.hashes.append(h[ok & valid].astype(np.uint64, copy=False))
+        rej = np.flatnonzero(~ok)
+        for k in np.unique(rc[rej]):
+            pos = np.sort(h[rej[rc[rej] == k]].astype(np.uint64))[:5]
+            old = self.first.get(int(k))
+            self.first[int(k)] = pos if old is None else np.sort(np.r_[old, pos])[:5]
+
+    def first_rows(self) -> dict[int, list[tuple[int, int]]]:
+        mask = (1 << self.shift) - 1
+        return {
+            k: [(int(v) >> self.shift, int(v) & mask) for v in pos] for k, pos in self.first.items()
+        }
 
     def candidates(self) -> np.ndarray:
         if not self.hashes:
@@ -262,21 +266,24 @@ class _Tally:
         return np.unique(h[1:][h[1:] == h[:-1]])
 
 
-def _pass(con, layout: Layout, ruled: str, typed: bool, n_rows: int | None) -> Outcome:
+def _pass(
+    con, layout: Layout, ruled: str, typed: bool, n_rows: int | None, n_files: int
+) -> Outcome:
     code, key = _code_sql(layout, typed), _key_sql(layout)
     eligible = "_rc IS NULL AND _v_post_id IS NOT NULL" if "post_id" in layout.columns else "FALSE"
-    if n_rows is not None and n_rows <= EXPORT_MAX:
+    shift = max(int(n_rows or 0), 1).bit_length()
+    if n_rows is not None and n_rows <= EXPORT_MAX and (max(n_files, 1) << shift) < (1 << 63):
+        pos = f"(CAST(_file AS UBIGINT) << {shift}) | CAST(_row AS UBIGINT)"
         rel = con.sql(
-            f"SELECT {code} AS code, CASE WHEN {eligible} THEN {key} END AS h, "
-            "CASE WHEN _rc IS NULL THEN 0 ELSE _file END AS f, "
-            f"CASE WHEN _rc IS NULL THEN 0 ELSE _row END AS r FROM ({ruled}) x"
+            f"SELECT {code} AS code, CASE WHEN {eligible} THEN {key} "
+            f"WHEN _rc IS NOT NULL THEN {pos} END AS h FROM ({ruled}) x"
         )
-        tally = _Tally()
+        tally = _Tally(shift)
         for batch in _batches(rel, 1 << 20):
             tally.add(batch)
         counts = {k: int(v) for k, v in enumerate(tally.counts) if v}
         hidden = dict(zip(_HIDDEN, map(int, tally.hidden), strict=True))
-        bits, first, cand = tally.bits, tally.first, tally.candidates()
+        bits, first, cand = tally.bits, tally.first_rows(), tally.candidates()
     else:
         rows = con.sql(
             "SELECT code & 255 AS rc, count(*), "
@@ -344,7 +351,7 @@ def validate_duckdb(
     con.execute("CREATE OR REPLACE TEMP TABLE _files AS SELECT * FROM _files_src")
     con.unregister("_files_src")
     full = typed_stage_sql(layout, staged, flags=True) if typed else staged
-    out = _pass(con, layout, ruled_sql(layout, full), typed, n_rows)
+    out = _pass(con, layout, ruled_sql(layout, full), typed, n_rows, len(files))
     fired = {c for c, n in out.counts.items() if c}
     stage_min = typed_stage_sql(layout, staged, clean=out.changed) if typed else staged
     con.execute(

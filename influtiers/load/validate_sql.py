@@ -176,28 +176,22 @@ def _fmt_g(x: str, dialect: str) -> str:
     return f"printf('%g', {x})"
 
 
-def _trimmed(x: str, dialect: str) -> str:
-    """``x`` stripped of :data:`~influtiers.load.parse.WHITESPACE`. In DuckDB the (slow)
-    trim with a character set runs only where the first or last character is not printable
-    ASCII."""
-    if dialect == "spark":
-        return _trim(x, dialect)
+def _plain(x: str) -> str:
+    """DuckDB: text that cleaning leaves as it is, told by three O(1) tests: the first and
+    last characters are printable ASCII (nothing to strip) and it does not start like a
+    missing token (``#``, ``-``, ``<``, ``n``, ``N``) within the tokens' length (7 bytes).
+    A value that fails is cleaned by :func:`_clean`; NULL stays NULL."""
     return (
-        f"CASE WHEN ascii({x}) BETWEEN 33 AND 126 AND ascii({x}[-1]) BETWEEN 33 AND 126 "
-        f"THEN {x} ELSE {_trim(x, dialect)} END"
+        f"(ascii({x}) BETWEEN 33 AND 126 AND ascii({x}[-1]) BETWEEN 33 AND 126 AND "
+        f"NOT (strlen({x}) <= 7 AND ascii({x}) IN (35, 45, 60, 78, 110)))"
     )
 
 
-def _missing_token(t: str, dialect: str) -> str:
-    """``t`` (stripped) is a missing token. In DuckDB the list lookup runs only on short
-    text starting like a token (``''``, ``#``, ``-``, ``<``, ``n``, ``N``, a dash)."""
+def _clean(raw: str, dialect: str, *, lower: bool) -> str:
+    """Strip :data:`~influtiers.load.parse.WHITESPACE`; missing tokens -> NULL."""
+    t = _trim(raw, dialect)
     tokens = ", ".join(lit(s, dialect) for s in sorted(ID_MISSING_TOKENS))
-    if dialect == "spark":
-        return f"lower({t}) IN ({tokens})"
-    return (
-        f"(strlen({t}) <= 7 AND (ascii({t}) IN (0, 35, 45, 60, 78, 110) OR ascii({t}) > 126) "
-        f"AND list_contains([{tokens}], lower({t})))"
-    )
+    return f"CASE WHEN lower({t}) IN ({tokens}) THEN NULL ELSE {'lower(' + t + ')' if lower else t} END"
 
 
 # ------------------------------------------------------------------ staging of typed input
@@ -220,23 +214,28 @@ def typed_stage_sql(
     q = lambda c: quote(c, dialect)  # noqa: E731
     text = _text_type(dialect)
     clean = set(schema.STRING_COLUMNS if clean is None else clean)
+    duck = dialect == "duckdb"
     inner = [q("_file"), q("_row")]
     cols = [q("_file"), q("_row")]
     inf_cases = []
     for c in layout.columns:
         src = q(layout.names.get(c, c))
         if c in schema.STRING_COLUMNS:
-            simple = f"CAST({src} AS {text})"
-            inner.append(
-                f"{'lower(' + simple + ')' if c == 'platform' else simple} AS {q('_s_' + c)}"
-            )
-            expr = q("_s_" + c)
+            low = c == "platform"
+            r = q("_r_" + c)
+            inner.append(f"CAST({src} AS {text}) AS {r}")
+            simple = f"lower({r})" if low else r
+            expr = simple
             if c in clean:
-                inner.append(f"{_trimmed(simple, dialect)} AS {q('_t_' + c)}")
-                t = q("_t_" + c)
-                expr = f"CASE WHEN {_missing_token(t, dialect)} THEN NULL ELSE {'lower(' + t + ')' if c == 'platform' else t} END"
-                if flags:
-                    cols.append(f"({expr}) IS DISTINCT FROM {q('_s_' + c)} AS {q('_chg_' + c)}")
+                full = _clean(r, dialect, lower=low)
+                if duck:  # clean only the values that may change (the trim with a set is slow)
+                    g = q("_p_" + c)
+                    inner.append(f"{_plain('CAST(' + src + ' AS ' + text + ')')} AS {g}")
+                    expr = f"CASE WHEN {g} THEN {simple} ELSE {full} END"
+                    if flags:
+                        cols.append(f"NOT {g} AS {q('_chg_' + c)}")
+                else:
+                    expr = full
         elif c in schema.NUMERIC_COLUMNS:
             inner.append(f"CAST({src} AS DOUBLE) AS {q('_n_' + c)}")
             x = q("_n_" + c)
@@ -270,13 +269,8 @@ def typed_stage_sql(
         ]
     fname = layout.names.get("followers", "followers")
     cols.append(f"{lit(fname + '=nan', dialect)} AS {q('_fmiss')}")
-    return (
-        "SELECT "
-        + ",\n       ".join(cols)
-        + "\nFROM (SELECT "
-        + ", ".join(inner)
-        + f" FROM {source}) src"
-    )
+    body = f"SELECT {', '.join(inner)} FROM {source}"
+    return "SELECT " + ",\n       ".join(cols) + f"\nFROM ({body}) src"
 
 
 # ------------------------------------------------------------------ rules
