@@ -45,7 +45,10 @@ CASES = ("hand", "load", "hand on posts", "load + hand on posts")
 
 
 def default_data() -> str:
-    for base in (HERE / "data" / "posts_10M", ROOT.parent.parent / "main" / "bench" / "data" / "posts_10M"):
+    for base in (
+        HERE / "data" / "posts_10M",
+        ROOT.parent.parent / "main" / "bench" / "data" / "posts_10M",
+    ):
         if list(base.glob("*.parquet")):
             return str(base / "*.parquet")
     return str(HERE / "data" / "posts_10M" / "*.parquet")
@@ -113,7 +116,11 @@ def main(argv=None) -> None:
         return
     if not glob.glob(a.data):
         raise SystemExit(f"no files match {a.data}; run python bench/gen_posts.py 10M")
-    opts = {"memory_limit": a.memory_limit, "temp_directory": a.temp_directory, "threads": a.threads}
+    opts = {
+        "memory_limit": a.memory_limit,
+        "temp_directory": a.temp_directory,
+        "threads": a.threads,
+    }
     cases = [c.strip() for c in a.cases.split(",")]
     best: dict[str, tuple[float, float]] = {}
     info: dict = {}

@@ -111,7 +111,7 @@ def test_aggregate_pass_equals_numpy_pass(tmp_path, monkeypatch):
     df.to_parquet(tmp_path / "p.parquet", index=False)
     with load(tmp_path / "p.parquet") as ds:
         ref = summary(ds)
-    monkeypatch.setattr(validate, "EXPORT_MAX", 0)
+    monkeypatch.setattr(validate, "EXPORT_MAX", 0)  # the DuckDB aggregate route
     with load(tmp_path / "p.parquet") as ds:
         got = summary(ds)
     assert got[0] == ref[0] and got[1] == ref[1]
@@ -275,7 +275,7 @@ def spark():
     session.stop()
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.filterwarnings("ignore::FutureWarning", "ignore:The copy keyword is deprecated")
 def test_spark_same_reasons_counts_and_posts(spark, tmp_path):
     df = defect_posts()
     df.to_parquet(tmp_path / "p.parquet", index=False)
@@ -302,7 +302,7 @@ def test_spark_same_reasons_counts_and_posts(spark, tmp_path):
         assert ts == pd.Timestamp("2020-01-01T10:00:00.123456Z")
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.filterwarnings("ignore::FutureWarning", "ignore:The copy keyword is deprecated")
 def test_spark_accounts_and_adapter(spark, tmp_path):
     from pathlib import Path
 

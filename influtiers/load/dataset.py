@@ -191,7 +191,7 @@ class Dataset:
     def quarantine(self, limit: int | None = None) -> pd.DataFrame:
         """The quarantined rows as a DataFrame (see :meth:`ValidationReport.write_quarantine`)."""
         self._check_open()
-        return self.report.engine.frame(limit)
+        return self.report.store.frame(limit)
 
     def close(self) -> None:
         """Release the engine (the DuckDB connection and temporary files)."""

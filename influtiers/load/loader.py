@@ -27,7 +27,7 @@ from .dataset import Background, Dataset, file_sha256, frame_sha256
 from .read import Chunk, FrameTable, TableFile, expand_paths
 from .spark import validate_spark
 from .stage import PRE_COLUMNS, read_accounts, sql_typed, stage_chunk, stage_schema
-from .validate import ValidationReport, validate_duckdb
+from .validate import ValidationReport, memory_bytes, validate_duckdb
 from .validate_sql import Layout, lit, quote
 
 __all__ = ["ENGINES", "load"]
@@ -313,7 +313,7 @@ def load(
         con=con, spark=spark if engine == "spark" else None, frame=frame, cleanup=cleanup,
     )  # fmt: skip
     if strict and report.quarantined:
-        first = report.engine.frame(5)
+        first = report.store.frame(5)
         ds.close()
         probs = []
         for r in first.to_dict("records"):
@@ -373,6 +373,7 @@ def _run_duckdb(inp, layout, cmap, acc, typed, memory_limit, temp_directory, thr
             files=inp.files,
             show_files=inp.show_files,
             n_rows=n_rows,
+            budget=memory_bytes(memory_limit),
         )
     except BaseException:
         con.close()

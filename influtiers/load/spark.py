@@ -73,35 +73,40 @@ class SparkQuarantine:
         df = self.spark.sql(self.sql)
         names = df.columns
         rows = df.toLocalIterator()
-        if path.suffix.lower() in (".parquet", ".pq"):
-            writer = None
+        if path.suffix.lower() not in (".parquet", ".pq"):
+            with open(path, "w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh)
+                w.writerow(names)
+                for r in rows:
+                    w.writerow(["" if v is None else v for v in r])
+            return
+        schema = pa.schema([(f.name, _arrow_type(f.dataType)) for f in df.schema.fields])
+        with pq.ParquetWriter(path, schema) as writer:
             batch: list = []
-
-            def flush() -> None:
-                nonlocal writer, batch
-                cols = {n: [r[i] for r in batch] for i, n in enumerate(names)}
-                t = pa.table(cols)
-                if writer is None:
-                    writer = pq.ParquetWriter(path, t.schema)
-                writer.write_table(t.cast(writer.schema))
-                batch = []
-
             for r in rows:
                 batch.append(r)
                 if len(batch) >= 65536:
-                    flush()
-            if batch or writer is None:
-                if not batch:
-                    pd.DataFrame(columns=names).to_parquet(path, index=False)
-                    return
-                flush()
-            writer.close()
-            return
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(names)
-            for r in rows:
-                w.writerow(["" if v is None else v for v in r])
+                    writer.write_table(_table(batch, names, schema))
+                    batch = []
+            writer.write_table(_table(batch, names, schema))
+
+
+def _arrow_type(t) -> pa.DataType:
+    name = type(t).__name__
+    return {
+        "StringType": pa.string(),
+        "DoubleType": pa.float64(),
+        "FloatType": pa.float64(),
+        "LongType": pa.int64(),
+        "IntegerType": pa.int64(),
+        "BooleanType": pa.bool_(),
+        "TimestampType": pa.timestamp("us", tz="UTC"),
+    }.get(name, pa.string())
+
+
+def _table(rows: list, names: list[str], schema: pa.Schema) -> pa.Table:
+    cols = {n: [r[i] for r in rows] for i, n in enumerate(names)}
+    return pa.table({n: pa.array(cols[n], schema.field(n).type) for n in names}, schema=schema)
 
 
 def _typed_source(spark, inp, cmap, tag: str) -> str:
@@ -236,5 +241,5 @@ def _count(spark, layout, tag: str, inp) -> tuple:
         "first_rows": first_rows,
         "duplicates_removed": reasons.get("duplicate_post", 0),
         "hidden_counts": {c: k for c, k in hidden.items() if k},
-        "engine": SparkQuarantine(spark, qsql),
+        "store": SparkQuarantine(spark, qsql),
     }, accepted

@@ -22,6 +22,8 @@ fraction of the cost of re-running every rule on every scan.
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,8 +46,9 @@ from .validate_sql import (
 
 __all__ = ["EXPORT_MAX", "QUARANTINE_LEAD", "ValidationReport", "validate_duckdb"]
 
-#: Up to this many rows the validation pass is counted in numpy (see the module doc).
-EXPORT_MAX = 60_000_000
+#: Up to this many rows (and 16 bytes a row within the memory budget) the validation pass
+#: is counted in numpy (see the module doc).
+EXPORT_MAX = 250_000_000
 #: The first columns of a quarantine file.
 QUARANTINE_LEAD = ("file", "row", "reason", "column", "detail")
 _HIDDEN = ("likes", "comments", "views")
@@ -61,8 +64,8 @@ class ValidationReport:
     always (checked on construction). ``reasons`` counts rows per reason code of
     :data:`influtiers.schema.REASONS` (sorted by code); ``first_rows`` holds the first
     ``(file, row)`` of each reason (file is None for a single input). The rejected rows
-    themselves stay in the engine: :meth:`write_quarantine` streams them to a file, and
-    :attr:`quarantine` fetches them as a DataFrame (small data).
+    themselves stay in the engine (``store``): :meth:`write_quarantine` streams them to a
+    file, and :attr:`quarantine` fetches them as a DataFrame (small data).
     """
 
     source: str
@@ -77,7 +80,7 @@ class ValidationReport:
     warnings: list[str] = field(default_factory=list)
     adapter: str | None = None
     notes: list[str] = field(default_factory=list)
-    engine: Any = field(default=None, repr=False, compare=False)
+    store: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.rows_in != self.accepted + self.quarantined:
@@ -157,19 +160,19 @@ class ValidationReport:
         """Stream the quarantined rows from the engine to ``path`` (``.parquet``/``.pq``,
         else CSV): ``file, row, reason, column, detail`` then the row's canonical values
         (parsed; a cell that could not be read is empty, its text is in ``detail``)."""
-        if self.engine is None:
+        if self.store is None:
             raise DataError("this report has no engine to read the quarantined rows from")
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine.write(path, self.quarantined)
+        self.store.write(path, self.quarantined)
         return path
 
     @property
     def quarantine(self) -> pd.DataFrame:
         """The quarantined rows as a DataFrame (small data and tests only)."""
-        if self.engine is None:
+        if self.store is None:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_LEAD})
-        return self.engine.frame()
+        return self.store.frame()
 
 
 # ------------------------------------------------------------------ DuckDB
@@ -266,14 +269,38 @@ class _Tally:
         return np.unique(h[1:][h[1:] == h[:-1]])
 
 
+def memory_bytes(limit) -> int:
+    """Bytes of a DuckDB-style memory limit (``"3GB"``, ``"500MiB"``); no limit: a quarter
+    of the machine's memory.
+
+    >>> memory_bytes("1.5GB"), memory_bytes("2GiB")
+    (1500000000, 2147483648)
+    """
+    if not limit:
+        try:
+            return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4
+        except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+            return 4 << 30
+    m = re.fullmatch(r"\s*([\d.]+)\s*([kmgt]?i?b?)\s*", str(limit).lower())
+    if not m:
+        raise ValueError(f"cannot read the memory limit {limit!r}")
+    unit = m.group(2).rstrip("b")
+    power = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}[unit.rstrip("i")]
+    return int(float(m.group(1)) * (1024 if unit.endswith("i") else 1000) ** power)
+
+
 def _pass(
-    con, layout: Layout, ruled: str, typed: bool, n_rows: int | None, n_files: int
+    con, layout: Layout, ruled: str, typed: bool, n_rows: int, n_files: int, budget: int
 ) -> Outcome:
+    """The one validation pass (see the module doc). ``budget``: bytes the numpy route may
+    hold (8 per row); above it the counts and repeated hashes are aggregated in DuckDB."""
     code, key = _code_sql(layout, typed), _key_sql(layout)
     eligible = "_rc IS NULL AND _v_post_id IS NOT NULL" if "post_id" in layout.columns else "FALSE"
-    shift = max(int(n_rows or 0), 1).bit_length()
-    if n_rows is not None and n_rows <= EXPORT_MAX and (max(n_files, 1) << shift) < (1 << 63):
-        pos = f"(CAST(_file AS UBIGINT) << {shift}) | CAST(_row AS UBIGINT)"
+    shift = max(int(n_rows), 1).bit_length()
+    if (max(n_files, 1) << shift) >= (1 << 63):  # pragma: no cover - 2**31 files of 2**31 rows
+        raise DataError(f"too many input files ({n_files}) to number their rows")
+    pos = f"(CAST(_file AS UBIGINT) << {shift}) | CAST(_row AS UBIGINT)"
+    if n_rows <= min(EXPORT_MAX, budget // 16):
         rel = con.sql(
             f"SELECT {code} AS code, CASE WHEN {eligible} THEN {key} "
             f"WHEN _rc IS NOT NULL THEN {pos} END AS h FROM ({ruled}) x"
@@ -288,17 +315,18 @@ def _pass(
         rows = con.sql(
             "SELECT code & 255 AS rc, count(*), "
             + ", ".join(f"count(*) FILTER (WHERE code & {256 << i} > 0)" for i in range(3))
-            + ", bit_or(code), min([CAST(_file AS BIGINT), _row], 5) "
+            + f", bit_or(code), min(CASE WHEN _rc IS NOT NULL THEN {pos} END, 5) "
             f"FROM (SELECT *, {code} AS code FROM ({ruled}) x) GROUP BY ALL"
         ).fetchall()
         counts, hidden, first, bits = {}, dict.fromkeys(_HIDDEN, 0), {}, 0
+        mask = (1 << shift) - 1
         for rc, n, h0, h1, h2, b, ids in rows:
             counts[int(rc)] = int(n)
             for c, k in zip(_HIDDEN, (h0, h1, h2), strict=True):
                 hidden[c] += int(k)
             bits |= int(b)
             if rc:
-                first[int(rc)] = [(int(f), int(r)) for f, r in ids or []]
+                first[int(rc)] = [(int(v) >> shift, int(v) & mask) for v in ids or []]
         cand = np.asarray(
             [
                 r[0]
@@ -337,21 +365,25 @@ def validate_duckdb(
     typed: bool,
     files: list[str | None],
     show_files: bool,
-    n_rows: int | None = None,
+    n_rows: int,
+    budget: int | None = None,
 ) -> dict:
     """Validate the staged relation ``staged`` (SQL) in ``con``; define the views.
 
     ``typed``: ``staged`` is the raw typed input (checked and cleaned in SQL by
     :func:`~influtiers.load.validate_sql.typed_stage_sql`). ``files`` are the file names by
-    index (shown in the quarantine when ``show_files``). Returns the report fields.
+    index (shown in the quarantine when ``show_files``); ``n_rows`` the number of rows;
+    ``budget`` the bytes the pass may hold in numpy (default: :func:`memory_bytes`).
+    Returns the report fields.
     """
+    budget = memory_bytes(None) if budget is None else budget
     import pyarrow as pa
 
     con.register("_files_src", pa.table({"_file": list(range(len(files))), "file": files}))
     con.execute("CREATE OR REPLACE TEMP TABLE _files AS SELECT * FROM _files_src")
     con.unregister("_files_src")
     full = typed_stage_sql(layout, staged, flags=True) if typed else staged
-    out = _pass(con, layout, ruled_sql(layout, full), typed, n_rows, len(files))
+    out = _pass(con, layout, ruled_sql(layout, full), typed, n_rows, len(files), budget)
     fired = {c for c, n in out.counts.items() if c}
     stage_min = typed_stage_sql(layout, staged, clean=out.changed) if typed else staged
     con.execute(
@@ -413,7 +445,7 @@ def validate_duckdb(
         "first_rows": first_rows,
         "duplicates_removed": reasons.get("duplicate_post", 0),
         "hidden_counts": {c: out.hidden[c] for c in _HIDDEN if c in out.hidden},
-        "engine": DuckQuarantine(con),
+        "store": DuckQuarantine(con),
     }
 
 
