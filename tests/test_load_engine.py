@@ -314,3 +314,20 @@ def test_spark_accounts_and_adapter(spark, tmp_path):
     with load(p, accounts=acc) as duck, load(p, accounts=acc, engine="spark", spark=spark) as sp:
         assert summary(duck)[1] == summary(sp)[1]
         assert sp.report.reasons == {"orphan_post": 1, "unparseable_number": 1}
+
+
+def test_rules_follow_schema_reason_order():
+    from influtiers import schema
+    from influtiers.load.validate_sql import AccountsLayout, Layout, code_reason, rules
+
+    lay = Layout(
+        columns=tuple(c for c in schema.POST_COLUMNS if c != "category"),
+        pre=True,
+        accounts=AccountsLayout(fill=("category",)),
+    )
+    order = []
+    for code, _ in rules(lay):
+        reason = code_reason(code if code != 1 else 100)  # 1: the adapter's own verdict
+        if code != 1 and reason not in order:
+            order.append(reason)
+    assert order == [r for r in schema.REASON_ORDER if r != "duplicate_post"]

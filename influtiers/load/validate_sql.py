@@ -21,8 +21,8 @@ code    rule
         ``unparseable_boolean``
 20+i    ``negative_count`` in the i-th numeric column (``-1`` in likes, comments,
         views is a scraper's "hidden" and reads as missing)
-41, 40  ``orphan_post`` (followers needed from the accounts table, account not in
-        it), ``missing_followers``
+40, 41  ``missing_followers``, ``orphan_post`` (followers needed from the accounts
+        table, account not in it)
 42, 43  ``zero_followers``, ``no_engagement``
 50      ``duplicate_post``: same (platform, account_id, post_id) as a row that passes
         every other rule earlier in file order (found by the caller, not here)
@@ -300,9 +300,13 @@ def rules(layout: Layout, dialect: str = "duckdb") -> list[tuple[int, str]]:
     for i, c in enumerate(NUMERIC):
         if c in present:
             out.append((20 + i, f"{quote('_v_' + c, dialect)} < 0"))
-    if acc:
-        out.append((41, f"{_need(layout)} AND NOT _a_found"))
-    out.append((40, f"{quote('_v_followers', dialect)} IS NULL"))
+    fol = quote("_v_followers", dialect)
+    if acc:  # an orphan has no followers either: it is an orphan, not missing_followers
+        orphan = f"({_need(layout)} AND NOT _a_found)"
+        out.append((40, f"{fol} IS NULL AND NOT {orphan}"))
+        out.append((41, orphan))
+    else:
+        out.append((40, f"{fol} IS NULL"))
     out.append((42, f"{quote('_v_followers', dialect)} = 0"))
     eng = layout.engagement
     out.append((43, " AND ".join(f"{quote('_v_' + c, dialect)} IS NULL" for c in eng)))
