@@ -4,8 +4,8 @@ Modules
 -------
 tiers      named, sourced tier schemes and classification
 schema     the canonical posts table and quarantine reason codes
-io         readers, column mapping, number parsing, validation and quarantine
-adapters   public dataset formats (Kim et al. 2020 Instagram, UCLA DataRes TikTok 2020)
+load       load once: readers, column mapping, parsing, validation in the engine, quarantine,
+           dataset adapters (Kim et al. 2020 Instagram, UCLA DataRes TikTok 2020) -> Dataset
 metrics    engagement definitions and aggregation units
 aggregate  posts -> influencer table (one SQL definition, DuckDB or Spark)
 stats      equivalence, lift, elasticity, inverted U, trend, power, portfolio risk

@@ -66,24 +66,26 @@ def _cfg_tiers(p):
 def _run_tiers(args) -> int:
     import pandas as pd
 
-    from .io import load_posts
+    from .load import load
     from .tiers import get_scheme
 
     scheme = get_scheme(args.scheme)
-    res = load_posts(args.data, accounts=args.accounts, mapping=args.mapping, adapter=args.adapter)
-    posts = res.posts
-    plat = posts["platform"] if "platform" in posts else None
-    if args.unit == "influencer":
-        keys = [c for c in ("platform", "account_id") if c in posts]
-        acc = posts.groupby(keys, dropna=False, observed=True)["followers"].median().reset_index()
-        plat = acc["platform"] if "platform" in acc else None
-        cat = scheme.classify(acc["followers"], plat)
-    else:
-        cat = scheme.classify(posts["followers"], plat)
-    counts = pd.Series(cat).value_counts(sort=False, dropna=False)
-    rows = [
-        {"tier": "missing" if pd.isna(k) else str(k), "count": int(v)} for k, v in counts.items()
-    ]
+    with load(args.data, accounts=args.accounts, mapping=args.mapping, adapter=args.adapter) as ds:
+        plat = "platform" in ds.columns
+        if args.unit == "influencer":  # one row per influencer: its median follower count
+            keys = "platform, account_id" if plat else "account_id"
+            src = f"SELECT {keys}, median(followers) AS followers FROM {ds.posts} GROUP BY ALL"
+        else:
+            src = f"SELECT * FROM {ds.posts}"
+        cols = "platform, followers" if plat else "followers"
+        tab = ds.con.sql(f"SELECT {cols}, count(*) AS n FROM ({src}) GROUP BY ALL").df()
+    cat = scheme.classify(tab["followers"], tab["platform"] if plat else None)
+    counts = tab["n"].groupby(pd.Series(cat), sort=False, dropna=False, observed=False).sum()
+    counts = counts.reindex(pd.CategoricalIndex(cat.categories, ordered=True), fill_value=0)
+    missing = int(tab["n"][pd.isna(cat)].sum())
+    rows = [{"tier": str(k), "count": int(v)} for k, v in counts.items()]
+    if missing:
+        rows.append({"tier": "missing", "count": missing})
     total = sum(r["count"] for r in rows)
     if args.format == "json":
         print(
@@ -102,56 +104,34 @@ def _run_tiers(args) -> int:
 # ---------------------------------------------------------------- validate
 def _cfg_validate(p):
     _add_data_args(p)
-    p.add_argument("--quarantine", help="write quarantined rows with reasons to this CSV/Parquet")
+    p.add_argument(
+        "--quarantine",
+        help="write quarantined rows with reasons to this CSV/Parquet (streamed from the engine)",
+    )
     p.add_argument("--strict", action="store_true", help="fail (exit 2) if any row is quarantined")
     p.add_argument(
         "--engine",
-        choices=("pandas", "duckdb"),
-        default="pandas",
-        help="duckdb: validate canonical Parquet/CSV files (paths or a glob) out of core, "
-        "without loading them into memory; the quarantine is written as Parquet",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="engine that validates the rows (default duckdb; spark: a local Spark session)",
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def _run_validate_engine(args) -> int:
-    from .scale import validate_files
-
-    if args.accounts or args.mapping or args.adapter:
-        raise UsageError(
-            "--engine duckdb takes canonical files only (no --accounts/--mapping/--adapter)"
-        )
-    rep = validate_files(args.data, quarantine_path=args.quarantine)
-    if args.format == "json":
-        print(json.dumps(rep, indent=2, default=str))
-    else:
-        print(f"source: {args.data} (validated in DuckDB)")
-        print(
-            f"rows in: {rep['rows_in']}   accepted: {rep['accepted']}   quarantined: {rep['quarantined']}"
-        )
-        for code, n in rep["reasons"].items():
-            print(f"  {code}: {n}")
-    if args.strict and rep["quarantined"]:
-        return 2
-    return 0 if rep["accepted"] > 0 else 2
-
-
 def _run_validate(args) -> int:
-    from .io import load_posts
+    from .load import load
 
-    if args.engine == "duckdb":
-        return _run_validate_engine(args)
-
-    res = load_posts(
+    with load(
         args.data,
         accounts=args.accounts,
         mapping=args.mapping,
         adapter=args.adapter,
         strict=args.strict,
-    )
-    rep = res.report
-    if args.quarantine:
-        rep.write_quarantine(args.quarantine)
+        engine=args.engine,
+    ) as ds:
+        rep = ds.report
+        if args.quarantine:
+            rep.write_quarantine(args.quarantine)
     if args.format == "json":
         print(json.dumps(rep.to_dict(), indent=2, default=str))
     else:

@@ -35,24 +35,12 @@ import pandas as pd
 
 from .config import DEMO_PATH
 from .config import SEED as DEFAULT_SEED
+from .load.bundled import SYNTHETIC_KEY
 from .schema import DTYPES, POST_COLUMNS
-
-#: Bundled post-level datasets by name.
-BUNDLED_POSTS = {"demo": DEMO_PATH}
-
-
-def resolve_bundled(name) -> Path | None:
-    """Path of a bundled posts dataset called ``name``, or None if it is not one."""
-    if isinstance(name, str) and name in BUNDLED_POSTS:
-        return BUNDLED_POSTS[name]
-    return None
-
 
 # ---------------------------------------------------------------------------
 # Part B: the synthetic demo panel
 # ---------------------------------------------------------------------------
-
-SYNTHETIC_KEY = "influtiers.synthetic"
 
 #: Shopify 2023 per-post price ranges (USD) used to clip simulated costs; the same
 #: figures as ``data/benchmarks/prices.csv`` (a test checks they agree).

@@ -600,7 +600,7 @@ def build_evidence(
     rep = getattr(ds, "report", None)
     meta = {
         "dataset": getattr(ds, "label", "data"),
-        "source": getattr(ds, "source", None),
+        "source": None if getattr(ds, "source", None) is None else str(ds.source),
         "adapter": getattr(ds, "adapter", None),
         "sha256": getattr(ds, "sha256", None),
         "synthetic": bool(getattr(ds, "synthetic", False)),

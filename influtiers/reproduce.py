@@ -28,9 +28,9 @@ from pathlib import Path
 from .analysis import analyse
 from .claims import run_benchmark_ledger
 from .config import REPORTS_DIR, SEED
-from .datasets import resolve_bundled
 from .errors import UsageError
 from .load import load
+from .load.bundled import resolve_bundled
 from .provenance import atomic_write, provenance, sha256_file
 from .report import build_report
 from .studies import STUDIES, SYNTHESIS_STUDY, Study, execute, get_study

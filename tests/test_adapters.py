@@ -1,4 +1,4 @@
-"""Dataset adapters (influtiers.adapters) on small fixtures in the published formats."""
+"""Dataset adapters (influtiers.load.adapters) on small fixtures in the published formats."""
 
 from __future__ import annotations
 
@@ -7,15 +7,29 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from influtiers import adapters
-from influtiers.io import DataError, load_posts
+from influtiers.errors import DataError
+from influtiers.load import adapters, load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KIM = FIXTURES / "kim2020_mini"
 TIKTOK = FIXTURES / "tiktok2020_mini"
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+class Loaded:
+    """What a test looks at after load() (the dataset is closed)."""
+
+    def __init__(self, ds) -> None:
+        self.report, self.adapter = ds.report, ds.adapter
+        self.posts, self.quarantine = ds.to_pandas(), ds.quarantine()
+
+
+def load_posts(source, **kw) -> Loaded:
+    with load(source, **kw) as ds:
+        return Loaded(ds)
 
 
 def test_registry_and_detection():
@@ -36,7 +50,7 @@ def test_kim2020_fixture_exact_counts():
     assert res.adapter == rep.adapter == "kim2020"
     assert (rep.rows_in, rep.accepted, rep.quarantined) == (9, 6, 3)
     assert rep.reasons == {"orphan_post": 1, "unreadable_record": 1, "zero_followers": 1}
-    q = rep.quarantine.set_index("reason")
+    q = res.quarantine.set_index("reason")
     assert q.loc["unreadable_record", "file"] == "posts/bob-2003.info"
     assert "invalid JSON" in q.loc["unreadable_record", "detail"]
     assert q.loc["orphan_post", "file"] == "posts/erin-5001.info"
@@ -77,7 +91,7 @@ def test_kim2020_bad_header(tmp_path):
 
 
 def test_kim2020_parse_media_fallbacks():
-    from influtiers.adapters.kim2020 import parse_media
+    from influtiers.load.adapters.kim2020 import parse_media
 
     m = parse_media({"id": "77", "edge_liked_by": {"count": 3}, "is_video": True,
                      "video_view_count": 10})  # fmt: skip
@@ -92,7 +106,7 @@ def test_tiktok2020_fixture_exact_counts():
     assert (rep.rows_in, rep.accepted, rep.quarantined) == (7, 5, 2)
     assert rep.reasons == {"duplicate_post": 1, "zero_followers": 1}
     assert rep.duplicates_removed == 1
-    q = rep.quarantine.set_index("reason")
+    q = res.quarantine.set_index("reason")
     assert q.loc["duplicate_post", "file"] == "part2.csv" and q.loc["duplicate_post", "row"] == 1
     assert "part1.csv row 3" in q.loc["duplicate_post", "detail"]
     assert q.loc["zero_followers", "row"] == 2
@@ -115,11 +129,20 @@ def test_tiktok2020_single_file_and_missing_column(tmp_path):
 
 def test_adapter_output_contract():
     for name, path in (("kim2020", KIM), ("tiktok2020", TIKTOK)):
-        raw, notes, pre = adapters.ADAPTERS[name].read(path)
-        assert isinstance(raw, pd.DataFrame) and isinstance(notes, list)
-        assert {"_file", "_row", "account_id", "platform"} <= set(raw.columns)
-        assert pre is not None
-        assert set(adapters.PRE_QUARANTINE_COLUMNS) <= set(pre.columns)
+        read = adapters.ADAPTERS[name].read(path)
+        assert isinstance(read, adapters.AdapterRead) and isinstance(read.notes, list)
+        batches = list(read.batches)
+        assert batches and all(isinstance(b, pa.RecordBatch) for b in batches)
+        t = pa.Table.from_batches(batches)
+        assert {"_file", "_row", "account_id", "platform"} <= set(t.column_names)
+        assert set(adapters.PRE_QUARANTINE_COLUMNS) <= set(t.column_names)
+        assert set(read.columns) <= set(t.column_names)
+        pre = t.filter(t.column("_pre_reason").is_valid())
+        assert pre.num_rows > 0  # each fixture has records the adapter rejects itself
+        assert set(pre.column("_pre_reason").to_pylist()) <= {
+            "unreadable_record", "duplicate_post", "orphan_post"
+        }  # fmt: skip
+        assert read.notes and "accounts" in read.notes[0]  # complete once read
 
 
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason="real-format samples not available")

@@ -13,9 +13,10 @@ from influtiers.tiers import DEFAULT_SCHEME, SCHEMES
 
 @pytest.fixture(scope="module")
 def demo_posts():
-    from influtiers.io import load_posts
+    from influtiers.load import load
 
-    return load_posts("demo").posts
+    with load("demo") as ds:
+        return ds.to_pandas()
 
 
 # ---------------------------------------------------------------- schemes

@@ -110,3 +110,29 @@ def test_tiers_posts_unit_on_adapter(capsys):
     assert main(args) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["total"] == 6
+
+
+def test_validate_engine_pandas_is_gone(posts_csv, capsys):
+    assert main(["validate", str(posts_csv), "--engine", "pandas"]) == 2
+    assert "invalid choice: 'pandas'" in capsys.readouterr().err
+
+
+def test_validate_parquet_parts_accounts_and_streamed_quarantine(tmp_path, capsys):
+    d = tmp_path / "parts"
+    d.mkdir()
+    df = pd.DataFrame({"account_id": ["a", "b", "c", "a"], "likes": [1.0, 2.0, 3.0, 4.0],
+                       "post_id": ["1", "2", "3", "1"]})  # fmt: skip
+    df.iloc[:2].to_parquet(d / "part-0.parquet")
+    df.iloc[2:].to_parquet(d / "part-1.parquet")
+    a = tmp_path / "accounts.csv"
+    a.write_text("account_id,followers\na,100\nb,0\n")
+    q = tmp_path / "q.parquet"
+    args = ["validate", str(d / "*.parquet"), "--accounts", str(a), "--quarantine", str(q)]
+    assert main([*args, "--format", "json", "--engine", "duckdb"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["reasons"] == {"duplicate_post": 1, "orphan_post": 1, "zero_followers": 1}
+    back = pd.read_parquet(q)
+    assert list(back.columns[:5]) == ["file", "row", "reason", "column", "detail"]
+    assert back["row"].tolist() == [2, 1, 2] and back["file"].str.contains("part-1").tolist() == [
+        False, True, True
+    ]  # fmt: skip

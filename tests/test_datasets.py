@@ -252,9 +252,11 @@ def test_simulate_is_deterministic_and_small_runs():
 
 
 def test_resolve_bundled():
-    assert ds.resolve_bundled("demo") == ds.DEMO_PATH
-    assert ds.resolve_bundled("other") is None
-    assert ds.resolve_bundled(3) is None
+    from influtiers.load.bundled import resolve_bundled
+
+    assert resolve_bundled("demo") == ds.DEMO_PATH
+    assert resolve_bundled("other") is None
+    assert resolve_bundled(3) is None
 
 
 def test_main_check(capsys):

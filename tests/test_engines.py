@@ -51,8 +51,8 @@ EXPECTED = {
 }
 
 
-def test_validate_files_parquet_and_csv(tmp_path):
-    from influtiers.scale import validate_files
+def test_load_validates_parquet_parts_and_csv_in_the_engine(tmp_path):
+    from influtiers.load import load
 
     posts = defect_posts()
     d = tmp_path / "parts"
@@ -62,37 +62,39 @@ def test_validate_files_parquet_and_csv(tmp_path):
     posts.to_csv(tmp_path / "posts.csv", index=False)
     for src in (str(d / "*.parquet"), tmp_path / "posts.csv"):
         q = tmp_path / "quarantine.parquet"
-        r = validate_files(src, quarantine_path=q)
-        assert r["reasons"] == EXPECTED, src
-        assert r["rows_in"] == len(posts) == r["accepted"] + r["quarantined"]
-        assert r["accepted"] == len(posts) - sum(EXPECTED.values())
+        with load(src) as ds:
+            r = ds.report
+            r.write_quarantine(q)
+        assert r.reasons == EXPECTED, src
+        assert r.rows_in == len(posts) == r.accepted + r.quarantined
+        assert r.accepted == len(posts) - sum(EXPECTED.values())
         qt = pd.read_parquet(q)
-        assert len(qt) == r["quarantined"]
+        assert len(qt) == r.quarantined
         assert list(qt.columns[:3]) == ["file", "row", "reason"]
         assert qt["reason"].value_counts().to_dict() == EXPECTED
         dup_rows = qt.loc[qt.reason == "duplicate_post", "row"].tolist()
         # first occurrence kept; rows are 1-based data rows within their file
         assert dup_rows == ([3, 4, 11] if str(src).endswith("parquet") else [13, 14, 21])
     with pytest.raises(FileNotFoundError):
-        validate_files(tmp_path / "missing.parquet")
+        load(tmp_path / "missing.parquet")
 
 
-def test_validate_files_counts_match_in_memory_validator(tmp_path):
-    io = pytest.importorskip("influtiers.io")
-    from influtiers.scale import validate_files
+def test_engine_counts_match_dataframe_staging(tmp_path):
+    from influtiers.load import load
 
     rng = np.random.default_rng(4)
     base = defect_posts()
     posts = base.iloc[rng.integers(0, len(base), 400)].reset_index(drop=True)
     posts["post_id"] = posts["post_id"].where(rng.random(400) < 0.5, None)
     posts.to_parquet(tmp_path / "p.parquet", index=False)
-    mem = io.load_posts(posts).report
-    got = validate_files(tmp_path / "p.parquet")
-    assert (got["rows_in"], got["accepted"], got["quarantined"]) == (
-        mem.rows_in,
-        mem.accepted,
-        mem.quarantined,
-    )
-    assert got["reasons"] == mem.reasons
-    assert sum(got["reasons"].values()) == got["quarantined"]
-    assert got["reasons"]["duplicate_post"] > 0
+    with load(posts) as mem_ds, load(tmp_path / "p.parquet") as got_ds:
+        mem, got = mem_ds.report, got_ds.report
+        assert (got.rows_in, got.accepted, got.quarantined) == (
+            mem.rows_in,
+            mem.accepted,
+            mem.quarantined,
+        )
+        assert got.reasons == mem.reasons
+        assert sum(got.reasons.values()) == got.quarantined
+        assert got.reasons["duplicate_post"] > 0
+        pd.testing.assert_frame_equal(mem_ds.to_pandas(), got_ds.to_pandas())

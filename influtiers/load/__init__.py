@@ -1,75 +1,49 @@
-"""TEMPORARY load shim on main (replaced by the load package of branch ``load``).
+"""Load posts once: read, map columns, parse, validate in the engine -> one :class:`Dataset`.
 
-``load()`` returns a Dataset-like value backed by :func:`influtiers.io.load_posts`.
+Modules: :mod:`~influtiers.load.read` (streaming readers), :mod:`~influtiers.load.columns`
+(aliases and mappings), :mod:`~influtiers.load.parse` (messy numbers, dates, flags, ids),
+:mod:`~influtiers.load.stage` (chunks -> Arrow), :mod:`~influtiers.load.validate_sql`
+(the rules as SQL), :mod:`~influtiers.load.validate` (running them; the report),
+:mod:`~influtiers.load.dataset` (:class:`Dataset`), :mod:`~influtiers.load.loader`
+(:func:`load`), :mod:`~influtiers.load.bundled` (``demo``), :mod:`~influtiers.load.adapters`
+(published dataset formats).
+
+Every input row is either accepted or quarantined with one reason code
+(:data:`influtiers.schema.REASON_ORDER`, the first rule that applies), and
+``rows_in == accepted + quarantined``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"Username": ["a", "b", ""], "Followers": ["1.2K", "0", "5"],
+...                    "n_likes": ["10", "3", "1"]})
+>>> with load(df) as ds:
+...     r = ds.report
+...     (r.rows_in, r.accepted, r.reasons), ds.to_pandas()["followers"].tolist()
+((3, 1, {'missing_account_id': 1, 'zero_followers': 1}), [1200.0])
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from ..errors import DataError, DataFileNotFoundError
+from .columns import ALIASES, map_columns
+from .dataset import Dataset
+from .loader import load
+from .parse import parse_bool, parse_count, parse_dates, unparseable_mask
+from .read import read_table
+from .validate import ValidationReport
 
-import pandas as pd
-
-from ..io import load_posts
-
-
-@dataclass
-class Dataset:
-    label: str
-    source: str
-    paths: tuple
-    sha256: str
-    synthetic: bool
-    adapter: str | None
-    report: object
-    columns: tuple
-    frame: pd.DataFrame = field(repr=False)
-    engine: str = "duckdb"
-    posts: str = "accepted_posts"
-    con: object = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        import duckdb
-
-        self.con = duckdb.connect()
-        self.con.register(self.posts, self.frame)
-
-    def relation(self):
-        return self.con.table(self.posts)
-
-    def to_pandas(self) -> pd.DataFrame:
-        return self.frame.copy()
-
-    def close(self) -> None:
-        self.con.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-
-def load(source, *, accounts=None, mapping=None, adapter=None, strict=False, label=None,
-         engine="duckdb", spark=None, memory_limit=None, temp_directory=None, threads=None):  # fmt: skip
-    from ..datasets import resolve_bundled
-    from ..provenance import sha256_data
-
-    res = load_posts(source, accounts=accounts, mapping=mapping, adapter=adapter, strict=strict)
-    if isinstance(source, pd.DataFrame):
-        paths, sha, name = (), sha256_data(res.posts), "DataFrame"
-    else:
-        p = resolve_bundled(source) or Path(source)
-        paths, sha, name = (str(Path(p).resolve()),), sha256_data(p), Path(str(source)).name
-    return Dataset(
-        label=label or name,
-        source=str(source) if not isinstance(source, pd.DataFrame) else "DataFrame",
-        paths=paths,
-        sha256=sha,
-        synthetic=str(source) == "demo",
-        adapter=res.adapter,
-        report=res.report,
-        columns=tuple(res.posts.columns),
-        frame=res.posts,
-    )
+__all__ = [
+    "ALIASES",
+    "DataError",
+    "DataFileNotFoundError",
+    "Dataset",
+    "ValidationReport",
+    "load",
+    "map_columns",
+    "parse_bool",
+    "parse_count",
+    "parse_dates",
+    "read_table",
+    "unparseable_mask",
+]

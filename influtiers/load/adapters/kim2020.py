@@ -29,16 +29,21 @@ platform       ``"instagram"``
 =============  =============================================================
 
 Unreadable JSON files become ``unreadable_record`` quarantine rows; posts whose
-influencer is not in influencers.txt become ``orphan_post``.
+influencer is not in influencers.txt become ``orphan_post`` (both before validation, with
+the file as ``file`` and row 1).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
+
+from ...errors import DataError, DataFileNotFoundError
+from .base import AdapterRead, record_batch
 
 NAME = "kim2020"
 CITATION = (
@@ -47,6 +52,10 @@ CITATION = (
     "In Proceedings of The Web Conference (WWW) 2020, pp. 2878-2884. "
     "doi:10.1145/3366423.3380052"
 )
+COLUMNS = ("platform", "account_id", "post_id", "posted_at", "followers", "likes", "comments",
+           "views", "sponsored", "brand", "category")  # fmt: skip
+#: Records per Arrow batch.
+BATCH = 20_000
 _FILE_RE = re.compile(r"^(?P<user>.+)-(?P<pid>[^-]+)\.info$")
 _POST_DIRS = ("posts", "info")
 
@@ -80,8 +89,6 @@ def read_influencers(txt: Path) -> tuple[dict[str, dict], list[str]]:
     ``followers`` stays text (validation parses it). ``row`` is the 1-based line number.
     Malformed lines are reported in the notes (their posts become ``orphan_post``).
     """
-    from ..io import DataError
-
     lines = Path(txt).read_text(encoding="utf-8-sig", errors="replace").splitlines()
     if not lines or not lines[0].strip().lower().startswith("username"):
         raise DataError(f"{txt}: line 1: expected the header 'Username<TAB>Category<TAB>...'")
@@ -170,10 +177,9 @@ class Kim2020Adapter:
         """See :func:`detect`."""
         return detect(path)
 
-    def read(self, path) -> tuple[pd.DataFrame, list[str], pd.DataFrame | None]:
-        """Read the dataset: (raw posts, notes, pre-quarantine); see the module doc."""
-        from ..io import DataError, DataFileNotFoundError
-
+    def read(self, path) -> AdapterRead:
+        """Stream the dataset as Arrow batches; see the module doc and
+        :mod:`influtiers.load.adapters`."""
         root, txt, posts_dir = _layout(Path(path))
         if not txt.is_file():
             raise DataFileNotFoundError(f"{root}: no influencers.txt (kim2020 layout)")
@@ -185,8 +191,11 @@ class Kim2020Adapter:
         files = [p for p in files if p.suffix == ".info"]
         if others:
             notes.append(f"{len(others)} non-.info file(s) in {posts_dir.name}/ not read")
+        return AdapterRead(self._batches(files, posts_dir, accounts, notes), COLUMNS, notes)
+
+    def _batches(self, files, posts_dir, accounts, notes) -> Iterator[pa.RecordBatch]:
         recs: list[dict] = []
-        pre: list[dict] = []
+        with_posts: set[str] = set()
         renamed = old = 0
         for p in files:
             rel = f"{posts_dir.name}/{p.name}"
@@ -198,42 +207,44 @@ class Kim2020Adapter:
                     raise ValueError("not a JSON object")
             except (ValueError, UnicodeDecodeError) as e:
                 msg = f"invalid JSON: {e}" if not isinstance(e, UnicodeDecodeError) else str(e)
-                pre.append(
-                    {"file": rel, "row": 1, "reason": "unreadable_record", "column": "",
-                     "detail": msg, "account_id": prefix, "post_id": file_pid}
+                recs.append(
+                    {"_file": rel, "_row": 1, "_pre_reason": "unreadable_record",
+                     "_pre_column": "", "_pre_detail": msg, "account_id": prefix,
+                     "post_id": file_pid}
                 )  # fmt: skip
-                continue
-            f = parse_media(doc)
-            old += bool(f.pop("_old_format"))
-            owner = f.pop("owner")
-            if prefix is not None and prefix in accounts:
-                acct = prefix
-                renamed += bool(owner and owner != prefix)
             else:
-                acct = owner or prefix
-            rec = {"platform": "instagram", "account_id": acct, **f}
-            rec["post_id"] = rec["post_id"] or file_pid
-            info = accounts.get(acct) if acct else None
-            if acct and info is None:
-                pre.append(
-                    {"file": rel, "row": 1, "reason": "orphan_post", "column": "account_id",
-                     "detail": f"account {acct!r} not in influencers.txt", **rec}
-                )  # fmt: skip
-                continue
-            if info is not None:
-                rec["followers"] = info["followers"]
-                rec["category"] = info["category"] or None
-            rec["_file"], rec["_row"] = rel, 1
-            recs.append(rec)
-        cols = ["platform", "account_id", "post_id", "posted_at", "followers", "likes",
-                "comments", "views", "sponsored", "brand", "category", "_file", "_row"]  # fmt: skip
-        raw = pd.DataFrame.from_records(recs, columns=cols)
-        with_posts = raw["account_id"].nunique()
+                f = parse_media(doc)
+                old += bool(f.pop("_old_format"))
+                owner = f.pop("owner")
+                if prefix is not None and prefix in accounts:
+                    acct = prefix
+                    renamed += bool(owner and owner != prefix)
+                else:
+                    acct = owner or prefix
+                rec = {"platform": "instagram", "account_id": acct, **f, "_file": rel, "_row": 1}
+                rec["post_id"] = rec["post_id"] or file_pid
+                info = accounts.get(acct) if acct else None
+                if acct and info is None:
+                    rec.update(
+                        _pre_reason="orphan_post",
+                        _pre_column="account_id",
+                        _pre_detail=f"account {acct!r} not in influencers.txt",
+                    )
+                elif info is not None:
+                    rec["followers"] = info["followers"]
+                    rec["category"] = info["category"] or None
+                    with_posts.add(acct)
+                recs.append(rec)
+            if len(recs) >= BATCH:
+                yield record_batch(recs, COLUMNS)
+                recs = []
+        if recs or not files:
+            yield record_batch(recs, COLUMNS)
         notes.insert(
             0,
-            f"{len(accounts)} accounts in influencers.txt ({with_posts} with posts, "
-            f"{len(accounts) - with_posts} without); {len(files)} post files; follower counts "
-            "are one snapshot at crawl time",
+            f"{len(accounts)} accounts in influencers.txt ({len(with_posts)} with posts, "
+            f"{len(accounts) - len(with_posts)} without); {len(files)} post files; follower "
+            "counts are one snapshot at crawl time",
         )
         if renamed:
             notes.append(
@@ -242,8 +253,6 @@ class Kim2020Adapter:
             )
         if old:
             notes.append(f"{old} older-format file(s): comments from edge_media_to_comment")
-        pre_q = pd.DataFrame.from_records(pre) if pre else None
-        return raw, notes, pre_q
 
 
 ADAPTER = Kim2020Adapter()

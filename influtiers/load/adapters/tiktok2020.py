@@ -18,10 +18,14 @@ followers are quarantined ``zero_followers`` by the normal validation.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+import pyarrow as pa
+
+from ...errors import DataError
+from ..read import TableFile
+from .base import AdapterRead
 
 NAME = "tiktok2020"
 CITATION = (
@@ -87,63 +91,77 @@ class TikTok2020Adapter:
         """See :func:`detect`."""
         return detect(path)
 
-    def read(self, path) -> tuple[pd.DataFrame, list[str], pd.DataFrame | None]:
-        """Read all parts: (raw posts, notes, pre-quarantine of repeated video ids)."""
-        from ..io import DataError, _read_file
-
+    def read(self, path) -> AdapterRead:
+        """Stream all parts (text values); repeated video ids are pre-quarantined."""
         path = Path(path)
         parts = _parts(path)
         if not parts:
             raise DataError(f"{path}: no TikTok_Famous CSV (needs columns {', '.join(REQUIRED)})")
         notes: list[str] = []
-        frames = []
+        tables = []
         for p in parts:
-            df, rows, warn = _read_file(p)
-            notes += warn
-            missing = [c for c in REQUIRED if c not in df.columns]
+            t = TableFile(p)
+            notes += t.warnings
+            missing = [c for c in REQUIRED if c not in t.columns]
             if missing:
                 raise DataError(
                     f"{p}: missing column(s) {', '.join(missing)}; "
-                    f"columns present: {', '.join(map(str, df.columns))}"
+                    f"columns present: {', '.join(map(str, t.columns))}"
                 )
-            keep = {k: v for k, v in RENAME.items() if k in df.columns}
-            out = df[list(keep)].rename(columns=keep)
-            out.insert(0, "platform", "tiktok")
-            out["_file"] = str(p.relative_to(path)) if path.is_dir() else p.name
-            out["_row"] = rows
-            frames.append(out)
-        raw = pd.concat(frames, ignore_index=True)
-        vid = raw["post_id"].astype("string").str.strip()
-        has = vid.notna() & (vid != "")
-        dup = has & vid.duplicated(keep="first")
-        dup = dup.to_numpy(dtype=bool)
-        pre = None
-        if dup.any():
-            first = (
-                raw.loc[has.to_numpy()]
-                .assign(_vid=vid[has])
-                .drop_duplicates("_vid")
-                .set_index("_vid")
-            )
-            d = raw.loc[dup].copy()
-            where = first.loc[vid[dup].to_numpy(), ["_file", "_row"]].to_numpy()
-            d["detail"] = [
-                f"video id {v} already in {f} row {r}"
-                for v, (f, r) in zip(vid[dup], where, strict=True)
-            ]
-            cross = int(sum(f != cf for f, (cf, _) in zip(d["_file"], where, strict=True)))
-            d = d.rename(columns={"_file": "file", "_row": "row"})
-            d["reason"], d["column"] = "duplicate_post", "post_id"
-            pre = d.reset_index(drop=True)
+            rel = str(p.relative_to(path)) if path.is_dir() else p.name
+            tables.append((t, rel))
+        columns = (
+            "platform",
+            *[v for k, v in RENAME.items() if any(k in t.columns for t, _ in tables)],
+        )
+        return AdapterRead(self._batches(tables, columns, notes), columns, notes)
+
+    def _batches(self, tables, columns, notes) -> Iterator[pa.RecordBatch]:
+        seen: dict[str, tuple[str, int]] = {}
+        accounts: set = set()
+        rows = dups = cross = 0
+        for t, rel in tables:
+            keep = {k: v for k, v in RENAME.items() if k in t.columns}
+            for ch in t.chunks(columns=list(keep)):
+                n = len(ch)
+                vids = ch.columns["id"].to_pylist()
+                users = ch.columns["user_name"].to_pylist()
+                reason: list = [None] * n
+                detail: list = [None] * n
+                for i, (v, r) in enumerate(zip(vids, ch.rows.tolist(), strict=True)):
+                    vid = v.strip()
+                    if not vid:
+                        accounts.add(users[i])
+                        continue
+                    if vid in seen:
+                        f, fr = seen[vid]
+                        reason[i], detail[i] = (
+                            "duplicate_post",
+                            f"video id {vid} already in {f} row {fr}",
+                        )
+                        dups += 1
+                        cross += f != rel
+                    else:
+                        seen[vid] = (rel, r)
+                        accounts.add(users[i])
+                rows += n
+                arrays = {"platform": pa.array(["tiktok"] * n, pa.string())}
+                for k, v in keep.items():
+                    arrays[v] = ch.columns[k]
+                arrays = {c: arrays.get(c, pa.nulls(n, pa.string())) for c in columns}
+                arrays["_file"] = pa.array([rel] * n, pa.string())
+                arrays["_row"] = pa.array(ch.rows, pa.int64())
+                arrays["_pre_reason"] = pa.array(reason, pa.string())
+                arrays["_pre_column"] = pa.array(
+                    [None if x is None else "post_id" for x in reason], pa.string()
+                )
+                arrays["_pre_detail"] = pa.array(detail, pa.string())
+                yield pa.RecordBatch.from_pydict(arrays)
+        if dups:
             notes.append(
-                f"{int(dup.sum())} repeated video id(s) removed ({cross} across parts); "
-                "first occurrence kept"
+                f"{dups} repeated video id(s) removed ({cross} across parts); first occurrence kept"
             )
-            raw = raw.loc[~dup].reset_index(drop=True)
-        n_acc = raw["account_id"].nunique()
-        notes.insert(0, f"{len(parts)} part(s), {len(raw) + int(dup.sum())} rows, {n_acc} accounts")
-        raw["_row"] = np.asarray(raw["_row"], dtype=int)
-        return raw, notes, pre
+        notes.insert(0, f"{len(tables)} part(s), {rows} rows, {len(accounts)} accounts")
 
 
 ADAPTER = TikTok2020Adapter()
