@@ -178,6 +178,24 @@ def _add_data_options(p, data_help: str, scheme_for: str) -> None:
         help=f"tier scheme for every {scheme_for} (default: each claim's own)",
     )
     p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="engine of validation and the evidence pass (spark: local[*] unless a session "
+        "is active); the statistics run locally on the small evidence tables",
+    )
+    p.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 3GB (spills to disk)")
+    p.add_argument("--temp-directory", help="where DuckDB spills and stages (default: system)")
+
+
+def engine_options(args) -> dict:
+    """The ``load()`` keywords of the engine options."""
+    return {
+        "engine": getattr(args, "engine", "duckdb"),
+        "memory_limit": getattr(args, "memory_limit", None),
+        "temp_directory": getattr(args, "temp_directory", None),
+    }
 
 
 def data_specs(args, default=("demo",)) -> list:
@@ -233,8 +251,12 @@ def _ledger_for(args):
     try:
         for s in specs:
             loaded.append(
-                (s.label, load(s.source, accounts=s.accounts, mapping=s.mapping, label=s.label))
-            )
+                (
+                    s.label,
+                    load(s.source, accounts=s.accounts, mapping=s.mapping, label=s.label,
+                         **engine_options(args)),
+                )
+            )  # fmt: skip
         labelled = [(label or ds.label, ds) for label, ds in loaded]
         syn = analyse_all(labelled, benchmarks=bench, scheme=args.scheme, seed=args.seed,
                           margin=tuple(args.margin), claims=only)  # fmt: skip
@@ -331,6 +353,7 @@ def _run_reproduce(args) -> int:
     only = [s.strip() for s in args.only.split(",")] if getattr(args, "only", None) else None
     result = reproduce(
         datasets=data_specs(args, default=("demo", "benchmarks")),
+        load_options=engine_options(args),
         scheme=args.scheme,
         seed=args.seed,
         out=args.out,

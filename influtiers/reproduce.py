@@ -112,6 +112,7 @@ def reproduce(
     accounts=None,
     mapping=None,
     datasets: Sequence[DataSpec] | None = None,
+    load_options: dict | None = None,
     scheme=None,
     seed: int = SEED,
     out=None,
@@ -128,7 +129,8 @@ def reproduce(
     dataset the run directory holds ``evidence/``, ``results.json`` and
     ``notebooks/NN_*.ipynb``; with several, each dataset has ``evidence/<label>/``,
     ``figures/<label>/`` and ``notebooks/<label>/``, and the ledger, ``pooled.json`` and
-    the synthesis notebook (09) cover them all.
+    the synthesis notebook (09) cover them all. ``load_options`` go to
+    :func:`influtiers.load.load` (``engine``, ``memory_limit``, ``temp_directory``).
     """
     from tqdm.auto import tqdm
 
@@ -145,7 +147,8 @@ def reproduce(
     loaded, reports = [], {}
     try:
         for sp in specs:
-            ds = load(sp.source, accounts=sp.accounts, mapping=sp.mapping, label=sp.label)
+            ds = load(sp.source, accounts=sp.accounts, mapping=sp.mapping, label=sp.label,
+                      **(load_options or {}))  # fmt: skip
             loaded.append(ds)
             reports[ds.label] = ds.report
         validation = _write_validation(out, reports, several)

@@ -131,3 +131,21 @@ def test_spark_followers_that_vary_take_the_median(spark, posts):
     got = build_evidence(SparkPosts(spark, varied))
     assert ref.influencers["followers_varies"].sum() > 0
     assert_same(got.influencers, ref.influencers)
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_spark_dataset_end_to_end_equals_duckdb(spark, posts):
+    """load(engine="spark") validates in Spark; the evidence pass runs the Spark SQL; the
+    ledger the statistics give from it equals DuckDB's."""
+    from influtiers.analysis import analyse
+    from influtiers.load import load
+
+    with load(posts, engine="duckdb") as d, load(posts, engine="spark", spark=spark) as s:
+        assert s.report.to_dict()["reasons"] == d.report.to_dict()["reasons"]
+        ed, es = build_evidence(d), build_evidence(s)
+    assert_same(es.influencers, ed.influencers)
+    a = analyse(ed, claims=["C04", "C05"], n_resamples=200)
+    b = analyse(es, claims=["C04", "C05"], n_resamples=200)
+    pd.testing.assert_frame_equal(
+        a.ledger.drop(columns="dataset"), b.ledger.drop(columns="dataset")
+    )
