@@ -90,9 +90,10 @@ def priced_table(ctx: Context, claim: Claim) -> pd.DataFrame:
 
 
 def exposure_table(t: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    """``t`` with ``exposure_per_post`` (mean over the influencer's posts) from each
-    platform's first column of :data:`REACH_COLUMNS` present on at least 80% of its posts;
-    the measure per platform. Raises NotTestable when no platform has one."""
+    """``t`` with ``exposure_per_post`` (the mean over the influencer's posts) and
+    ``exposure_per_follower``, from each platform's first column of :data:`REACH_COLUMNS`
+    present on at least 80% of its posts; the measure per platform. Raises NotTestable when
+    no platform has one."""
     measures: dict[str, str] = {}
     values = pd.Series(np.nan, index=t.index)
     for plat, g in t.groupby(t["platform"].astype("string"), sort=True):
@@ -107,6 +108,9 @@ def exposure_table(t: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
             "(followers cannot stand in for reach)"
         )
     out = t[t["platform"].astype("string").isin(list(measures))].assign(exposure_per_post=values)
+    out["exposure_per_follower"] = out["exposure_per_post"] / out["followers"].where(
+        out["followers"] > 0
+    )
     out.attrs.update(t.attrs)
     return out, measures
 

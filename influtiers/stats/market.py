@@ -300,12 +300,17 @@ def simpson_concentration(categories: pd.DataFrame, keys=("platform", "account_i
     """Per influencer: posts with a category (``n_categorised``), distinct categories,
     the plug-in Herfindahl index ``sum s_k^2`` and the unbiased one
     (``concentration`` = ``sum n_k (n_k - 1) / (n (n - 1))``, NaN under two posts)."""
-    c = categories.assign(_k=categories["n_posts"].astype(float))
-    c["_kk"] = c["_k"] * (c["_k"] - 1)
+    k = categories["n_posts"].astype(float)
+    c = categories.assign(_k=k, _k2=k * k, _kk=k * (k - 1))
     g = c.groupby(list(keys), sort=True, observed=True)
-    out = g.agg(n_categorised=("_k", "sum"), n_categories=("_k", "size"), _kk=("_kk", "sum"))
-    out["herfindahl"] = g["_k"].apply(lambda k: float(((k / k.sum()) ** 2).sum()))
+    out = g.agg(
+        n_categorised=("_k", "sum"),
+        n_categories=("_k", "size"),
+        _k2=("_k2", "sum"),
+        _kk=("_kk", "sum"),
+    )
     n = out["n_categorised"]
+    out.insert(2, "herfindahl", out.pop("_k2") / n**2)
     out["concentration"] = (out.pop("_kk") / (n * (n - 1))).where(n > 1)
     out["n_categorised"] = n.astype("int64")
     return out.reset_index()
