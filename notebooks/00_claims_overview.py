@@ -79,9 +79,10 @@ print(ledger.summary())
 # Every claim's estimate relative to what was claimed (estimate ÷ claimed value, so
 # 1 = exactly as claimed), with its 95% interval where the test gives one. Claims
 # without a numeric claimed value, or not testable here, are listed without a point.
+# One row per claim and platform (the headline rows); the parts are in the table below.
 
 # %%
-fig, d = plots.claims_overview(claims.overview_frame(ledger))
+fig, d = plots.claims_overview(claims.overview_frame(ledger[ledger["part"] == ""]))
 s.save(fig, d, "00_claims_forest")
 plt.show()
 
