@@ -122,7 +122,38 @@ DEFAULT_PARAMS: dict = {
             "Juniper Lane",
             "Kestrelle",
             "Lumora",
+            "Marrowdale",
+            "Nettlecombe",
+            "Oakhaven Supply",
+            "Pellwyn",
+            "Quorrel",
+            "Rosebay & Co",
+            "Saltwick",
+            "Tidewell",
+            "Umberlane",
+            "Veskar",
+            "Wrenfield",
+            "Yarrowby",
         ],
+        # brand rosters (C21, C22): each influencer works with 1 + Poisson(lambda) brands,
+        # lambda piecewise linear in log10(followers) through these knots; each sponsored
+        # post goes to one brand of its roster, uniformly
+        "extra_partners_knots": [[1.3, 0.2], [4.0, 0.6], [5.0, 1.0], [6.0, 2.5], [7.5, 4.0]],
+    },
+    # content categories (C20): each influencer has a main category (uniform over
+    # "categories"); a post is in it with probability p ~ Beta(m k, (1 - m) k), m piecewise
+    # linear in log10(followers) through these knots, else in one of the other categories
+    # (uniformly)
+    "category_mix": {
+        "main_share_knots": [
+            [1.3, 0.55],
+            [4.0, 0.55],
+            [4.5, 0.65],
+            [5.0, 0.65],
+            [6.0, 0.45],
+            [7.5, 0.35],
+        ],
+        "concentration": 8.0,
     },
     "cost": {
         "usd_per_10k_followers": 100.0,  # USA Today 2019 rule of thumb
@@ -194,6 +225,33 @@ def _cost(rng, followers, platform, p) -> np.ndarray:
     return np.round(np.clip(cost, lo, hi))
 
 
+def _market(rng, log10f, main, idx, p) -> tuple[np.ndarray, np.ndarray]:
+    """Per post: a content category (the influencer's main category with probability
+    ``p_i``, else another one uniformly) and a brand (uniform over the influencer's roster
+    of ``1 + Poisson(lambda_i)`` brands, drawn without replacement)."""
+    m = len(idx)
+    mix = p["category_mix"]
+    cats = np.array(p["categories"], dtype=object)
+    k = len(cats)
+    knots = np.asarray(mix["main_share_knots"], dtype=float)
+    share = np.interp(log10f, knots[:, 0], knots[:, 1])
+    kappa = float(mix["concentration"])
+    p_main = rng.beta(share * kappa, (1.0 - share) * kappa)
+    code = {c: j for j, c in enumerate(cats)}
+    main_code = np.array([code[c] for c in main])[idx]
+    in_main = rng.random(m) < p_main[idx]
+    other = (main_code + rng.integers(1, k, m)) % k  # uniform over the other categories
+    category = cats[np.where(in_main, main_code, other)]
+    brands = np.array(p["sponsored"]["brands"], dtype=object)
+    bk = np.asarray(p["sponsored"]["extra_partners_knots"], dtype=float)
+    lam = np.interp(log10f, bk[:, 0], bk[:, 1])
+    size = np.minimum(1 + rng.poisson(lam), len(brands))
+    rosters = [rng.choice(len(brands), size=int(r), replace=False) for r in size]
+    slot = np.floor(rng.random(m) * size[idx]).astype(int)
+    brand = brands[[rosters[i][j] for i, j in zip(idx, slot, strict=True)]]
+    return category, brand
+
+
 def simulate_panel(
     seed: int = DEFAULT_SEED,
     n_influencers: int = 2000,
@@ -206,8 +264,13 @@ def simulate_panel(
     accounts under 100 followers), 10–30 posts each. Per post: likes and comments
     from a gamma-Poisson model around an influencer-level rate (log-normal
     influencer effect around a size curve calibrated to Kim et al. 2020 on
-    Instagram and UCLA DataRes 2020 on TikTok); sponsored posts (~20%) with a
-    synthetic brand and a cost (USD); about 1% hidden like counts (NaN).
+    Instagram and UCLA DataRes 2020 on TikTok); reach and impressions (Instagram) or
+    views (TikTok) falling per follower with size; sponsored posts (~20%) with a cost
+    (USD) and a brand from the account's roster of ongoing partners (1 + Poisson brands,
+    more for bigger accounts: repeat partnerships); a content category per post, mostly
+    the account's main one (most concentrated in the micro tier); about 1% hidden like
+    counts (NaN). Categories and brands come from a second random stream, so the other
+    columns are those of panel v1.
     Account ids start with ``synth_``. ``params`` overrides entries of
     :data:`DEFAULT_PARAMS` (dicts are merged one level deep). The result is fully
     determined by ``seed``, ``n_influencers`` and ``params``.
@@ -304,11 +367,13 @@ def simulate_panel(
     hidden = rng.random(m) < p["hidden_likes_share"]
     likes[hidden] = np.nan
 
-    brands = np.array(p["sponsored"]["brands"], dtype=object)
-    brand = np.where(sponsored, brands[rng.integers(0, len(brands), m)], None)
     cost = _cost(rng, f, plat[idx], p)
     cost = np.where(sponsored, cost, np.nan)
     currency = np.where(sponsored, "USD", None)
+    # categories and brands come from a stream of their own, so that the draws above are
+    # those of demo panel v1 (engagement, reach, views and sponsorship unchanged)
+    category, brand = _market(np.random.default_rng([int(seed), 1]), log10f, cats, idx, p)
+    brand = np.where(sponsored, brand, None)
 
     df = pd.DataFrame(
         {
@@ -328,7 +393,7 @@ def simulate_panel(
             "brand": brand,
             "cost": cost,
             "currency": currency,
-            "category": cats[idx],
+            "category": category,
             "country": ctry[idx],
         }
     )

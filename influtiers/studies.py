@@ -58,6 +58,7 @@ STUDIES: dict[str, Study] = {
             "claims_overview",
             "All claims at a glance",
             tuple(CLAIMS),
+            version="2.1",
             key_figure="00_claims_forest",
         ),
         Study(
@@ -93,6 +94,7 @@ STUDIES: dict[str, Study] = {
             "engagement_curve",
             "Engagement against followers: decline and Goldilocks",
             ("C05", "C06", "C07"),
+            version="2.1",
             key_figure="05_rate_curve",
         ),
         Study(
@@ -100,6 +102,7 @@ STUDIES: dict[str, Study] = {
             "cost_efficiency",
             "Prices, CPM and cost per engagement",
             ("C08", "C09", "C10", "C11"),
+            version="2.1",
             key_figure="06_cost_per_engagement",
             needs=("cost",),
         ),
@@ -108,6 +111,7 @@ STUDIES: dict[str, Study] = {
             "campaign_design",
             "A/B tests and budget risk",
             ("C12", "C13"),
+            version="2.1",
             key_figure="07_power_curve",
         ),
         Study(
@@ -124,6 +128,14 @@ STUDIES: dict[str, Study] = {
             "What all the evidence says: datasets, platforms and published studies",
             ("C02", "C03", "C04", "C05", "C06", "C14"),
             key_figure="09_synthesis_C04",
+        ),
+        Study(
+            "10",
+            "reach_prices_audiences",
+            "Reach, prices and audiences",
+            ("C17", "C18", "C19", "C20", "C21", "C22", "C23"),
+            version="2.1",
+            key_figure="10_dozens_and_hundreds",
         ),
     )
 }

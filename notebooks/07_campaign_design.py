@@ -26,7 +26,7 @@
 # influencers of the data for one budget (prices from `cost` where present, otherwise
 # $100 per 10,000 followers).
 #
-# Study version 2.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.1 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

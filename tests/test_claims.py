@@ -41,7 +41,7 @@ def micro_lift():
 
 
 def test_registry_is_complete_and_described():
-    assert list(claims.CLAIMS) == [f"C{i:02d}" for i in range(1, 17)]
+    assert list(claims.CLAIMS) == [f"C{i:02d}" for i in range(1, 24)]
     for c in claims.CLAIMS.values():
         d = c.describe()
         assert d["decision_rule"] and d["test"] and d["statement"]

@@ -262,3 +262,43 @@ def test_resolve_bundled():
 def test_main_check(capsys):
     assert ds.main(["--check"]) == 0
     assert "identical" in capsys.readouterr().out
+
+
+def test_categories_and_brands_carry_the_documented_planted_truths(panel):
+    """Demo panel v2: several categories per account, most concentrated in micro (C20);
+    more distinct brands for bigger accounts (C21), more repeat partnerships for micro (C22);
+    the share of sponsored posts does not depend on size (data/README.md)."""
+    from influtiers.claims.eval_audience import audience_table, brand_table
+    from influtiers.evidence import build_evidence
+
+    ev = build_evidence(panel)
+    t = ev.table()
+    assert (ev.categories.groupby(["platform", "account_id"]).size() > 1).mean() > 0.95
+    conc = audience_table(t, ev.categories).groupby("tier", observed=True)["concentration"]
+    conc = conc.mean()
+    assert conc["micro"] > max(conc["nano"], conc["macro"]) and conc["macro"] > conc["mega"]
+    b = brand_table(t, ev.brands).groupby("tier", observed=True)
+    brands = b["n_brands"].mean()
+    assert brands["nano"] < brands["micro"] < brands["macro"] < brands["mega"]
+    s = b[["n_repeat", "n_brands", "n_sponsored", "n_posts"]].sum()
+    repeat = s["n_repeat"] / s["n_brands"]
+    assert repeat["micro"] > repeat["macro"] and repeat["micro"] > repeat["mega"]
+    share = s["n_sponsored"] / s["n_posts"]
+    assert share[["nano", "micro", "macro", "mega"]].between(0.18, 0.22).all()
+
+
+def test_market_stream_leaves_the_other_columns_alone():
+    a = ds.simulate_panel(seed=7, n_influencers=60)
+    b = ds.simulate_panel(
+        seed=7,
+        n_influencers=60,
+        params={
+            "category_mix": {"concentration": 2.0},
+            "sponsored": {"extra_partners_knots": [[1.0, 5.0], [8.0, 5.0]]},
+        },
+    )
+    same = [c for c in a.columns if c not in ("category", "brand")]
+    pd.testing.assert_frame_equal(a[same], b[same])
+    assert not a["category"].equals(b["category"]) and not a["brand"].equals(b["brand"])
+    sp = a["sponsored"].to_numpy(dtype=bool)
+    assert a.loc[sp, "brand"].notna().all() and a["category"].notna().all()

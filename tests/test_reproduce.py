@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import pytest
 
+from influtiers.claims import CLAIMS
 from influtiers.cli import main
 from influtiers.provenance import sha256_file
 from influtiers.reproduce import DataSpec, reproduce
@@ -36,7 +37,7 @@ def test_run_directory_is_complete(run_dir):
     studies = json.loads((out / "studies.json").read_text())
     assert studies[0]["key_figure"] == "figures/03_parity_forest.png"
     claims = pd.read_csv(out / "claims.csv", keep_default_na=False)
-    assert claims.loc[claims["part"] == "", "claim_id"].nunique() == 16
+    assert claims.loc[claims["part"] == "", "claim_id"].nunique() == len(CLAIMS)
 
 
 def test_manifest_hashes_every_output(run_dir):
@@ -161,7 +162,7 @@ def test_every_study_survives_a_tiny_dataset(tmp_path, make_export):
     specs = [DataSpec(None, csv, mapping), DataSpec("benchmarks", "benchmarks")]
     res = reproduce(datasets=specs, out=tmp_path / "run", jobs=2, progress=False)
     assert {s["nn"]: s["status"] for s in res.studies} == {
-        nn: "ok" for nn in ("00", "01", "02", "03", "04", "05", "06", "07", "08", "09")
+        nn: "ok" for nn in ("00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10")
     }
     led = pd.read_csv(tmp_path / "run" / "claims.csv")
     assert (led["verdict"] == "not-testable").sum() >= 3

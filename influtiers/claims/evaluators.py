@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import eval_costs, eval_rates, eval_sample
+from . import eval_audience, eval_costs, eval_market, eval_rates, eval_sample
 
 EVALUATORS: dict[str, Callable] = {
     "tier_schemes": eval_sample.tier_schemes,
@@ -24,6 +24,13 @@ EVALUATORS: dict[str, Callable] = {
     "sponsored_penalty": eval_rates.sponsored_penalty,
     "nano_share": eval_sample.nano_share,
     "market_size": eval_sample.market_size,
+    "nano_cheaper": eval_market.nano_cheaper,
+    "many_micro": eval_market.many_micro,
+    "reach_per_follower": eval_market.reach_per_follower,
+    "niche": eval_audience.niche,
+    "brand_load": eval_audience.brand_load,
+    "repeat_partners": eval_audience.repeat_partners,
+    "platform_dependence": eval_audience.platform_dependence,
 }
 
 __all__ = ["EVALUATORS"]

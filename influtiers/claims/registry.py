@@ -370,5 +370,194 @@ CLAIMS: dict[str, Claim] = {
             evaluator="market_size",
             rule="band",
         ),
+        Claim(
+            id="C17",
+            title="Nano-influencers charge less than every other tier",
+            statement="Nano-influencers also charge less than others (000/003; 'others' read "
+            "as every bigger tier); many smaller creators may collaborate for 15 seconds of "
+            "fame or a product trade-out (004, supporting).",
+            articles=("000", "003", "004"),
+            cites="",
+            related="Shopify's table (benchmarks prices.csv, Instagram): nano $10-100, micro "
+            "$100-500 per post",
+            metric="price per post (the influencer's mean price per priced post, in the "
+            "analysis currency)",
+            unit="influencer",
+            comparison="nano / each other tier, ratio of geometric means",
+            scheme=None,
+            test="one-sided t-test per tier pair on log prices (OLS, CV3; platform intercepts "
+            "in the fixed-effects row); Holm over the pairs",
+            decision_rule="per tier pair with 10 priced influencers in each tier, one-sided "
+            "tests of nano cheaper and of nano dearer, Holm-adjusted over the pairs; supported "
+            "if every pair's adjusted p of nano cheaper is below 5% (p = the largest); "
+            "contradicted if some pair's adjusted p of nano dearer is; else inconclusive; "
+            "influencers with a mean price of 0 (paid in kind) are counted and left out of "
+            "the logs",
+            evaluator="nano_cheaper",
+            rule="directional",
+            per_platform=True,
+        ),
+        Claim(
+            id="C18",
+            title="One big post buys dozens of micro posts; its reach takes hundreds",
+            statement="Micro-influencers' accessible price tag lets brands partner with "
+            "dozens of creators for [the price of] a single macro- [the Thai says micro] or "
+            "mega-influencer (001); matching the reach of fewer, larger influencers takes "
+            "coordinating hundreds or thousands of micro-influencers (Jeremy Shih of Mediakix, "
+            "in 002).",
+            articles=("001", "002"),
+            cites="002 in the text: Jeremy Shih (Mediakix), answering the author (no footnote)",
+            related="001's own section #4 figures ($10,000+ for a big influencer's post, $100 "
+            "for a micro feed post: C08) give a ratio of 100",
+            metric="(price) price per post; (reach) reach per post, else impressions or views "
+            "(each platform's first present on 80% of its posts)",
+            unit="influencer",
+            comparison="one macro (mega) post / one micro post, ratio of tier medians, against "
+            "'dozens' = 24 and 'hundreds' = 200",
+            scheme=None,
+            test="cluster bootstrap of each ratio of tier medians, one-sided against its "
+            "threshold (fixed-effects row: ratio of geometric means within platforms, t); "
+            "Holm over the parts",
+            decision_rule="'dozens' read as at least 24 (two dozen) and 'hundreds or thousands' "
+            "as at least 200 (params); per part (price and reach; macro and mega) the one-sided "
+            "bootstrap p-values of 'at least the threshold' (the share of replicates at or "
+            "below it) and of 'below it', Holm-adjusted over the parts; supported if every "
+            "part's adjusted p of 'at least' is below 5%; contradicted (overstated) if some "
+            "part's adjusted p of 'below' is; else inconclusive; reach parts not testable "
+            "without reach, impressions or views",
+            evaluator="many_micro",
+            rule="parts",
+            per_platform=True,
+            params={"dozens": 24.0, "hundreds": 200.0},
+        ),
+        Claim(
+            id="C19",
+            title="Reach per follower falls as followers grow",
+            statement="A footballer with 22M followers gets 1.8M impressions and a DIY "
+            "micro-influencer with 35k followers 20k (001's scenario): impressions (reach) per "
+            "follower fall with size (8.2% vs 57.1%, derived, not stated).",
+            articles=("001",),
+            cites="",
+            metric="reach per post (else impressions, views) / followers",
+            unit="influencer",
+            comparison="elasticity w.r.t. followers (slope of log reach per post on log "
+            "followers, minus 1)",
+            scheme=None,
+            test="influencer-level OLS (CV3, t), platform intercepts in the fixed-effects row; "
+            "the scenario's implied -0.30 and a follower-noise sensitivity reported",
+            decision_rule="supported if the one-sided test of an elasticity below 0 (slope "
+            "below 1) rejects at 5%; contradicted if the one-sided test of an elasticity above "
+            "0 rejects; else inconclusive; not testable without reach, impressions or views "
+            "(followers cannot stand in for reach)",
+            evaluator="reach_per_follower",
+            rule="directional",
+            per_platform=True,
+        ),
+        Claim(
+            id="C20",
+            title="Micro-influencers have niche audiences",
+            statement="Unlike mega- and macro-influencers, micro-influencers attract niche "
+            "audiences (000/003); micro-influencers still cater to a niche group (001); they "
+            "speak to a niche audience (004); micro-influencers are 'more niche influencers' "
+            "(002). Read in post data as: micro content is concentrated on fewer topics.",
+            articles=("000", "001", "002", "003", "004"),
+            cites="",
+            metric="category concentration per influencer: the unbiased Herfindahl (Simpson) "
+            "index of its posts' content categories (a proxy: audience interests are not in "
+            "post data)",
+            unit="influencer",
+            comparison="micro / macro and micro / mega, ratio of tier means",
+            scheme=None,
+            test="PPML of influencer values on tier (CV3, t; platform intercepts in the "
+            "fixed-effects row); one-sided per pair; Holm over the pairs",
+            decision_rule="supported if every pair's Holm-adjusted one-sided p of micro more "
+            "concentrated is below 5% (p = the largest); contradicted if some pair's adjusted p "
+            "of micro less concentrated is; else inconclusive; pairs need 10 influencers with "
+            "two or more categorised posts in each tier; not testable without a category "
+            "column",
+            evaluator="niche",
+            rule="directional",
+            per_platform=True,
+        ),
+        Claim(
+            id="C21",
+            title="Micro-influencers have fewer ongoing brand deals",
+            statement="Micro-influencers tend to have fewer ongoing brand deals, which frees "
+            "them to devote more time to a single brand (001); accounts near 100k may already "
+            "have talked with brands (004: hedged, not tested).",
+            articles=("001", "004"),
+            cites="",
+            metric="(brands, decides) distinct sponsoring brands per influencer; (share, "
+            "reported) sponsored posts / posts",
+            unit="influencer",
+            comparison="micro / macro and micro / mega: ratio of tier means (brands), ratio of "
+            "pooled shares (share)",
+            scheme=None,
+            test="PPML of influencer sums (offset log posts for the share; CV3, t; platform "
+            "intercepts in the fixed-effects row); one-sided per pair; Holm over the pairs of "
+            "each reading",
+            decision_rule="decided on distinct brands per influencer: supported if every "
+            "pair's Holm-adjusted one-sided p of micro fewer is below 5% (p = the largest); "
+            "contradicted if some pair's adjusted p of micro more is; else inconclusive; the "
+            "share of sponsored posts is reported in its own rows by the same rule; not "
+            "testable without brands (the share rows are still shown); assumes comparable "
+            "observation windows across tiers (posts per influencer by tier reported)",
+            evaluator="brand_load",
+            rule="directional",
+            per_platform=True,
+        ),
+        Claim(
+            id="C22",
+            title="A micro-influencer's sponsored post grows into a partnership",
+            statement="A micro-influencer who may not have known the brand can become its "
+            "most enthusiastic advocate: one sponsored post becomes a video series and the "
+            "influencer a brand ambassador (001). Read as: micro brand partnerships repeat more "
+            "often than bigger influencers'.",
+            articles=("001",),
+            cites="",
+            metric="share of brand-influencer pairs with more than one sponsored post "
+            "(ambassadorships are not observed)",
+            unit="influencer",
+            comparison="micro / macro and micro / mega, ratio of pooled shares",
+            scheme=None,
+            test="PPML of repeated pairs, offset log pairs (CV3, t; platform intercepts in the "
+            "fixed-effects row); one-sided per pair; Holm over the pairs; per-tier shares with "
+            "cluster bootstrap intervals",
+            decision_rule="supported if every pair's Holm-adjusted one-sided p of micro "
+            "repeating more is below 5% (p = the largest); contradicted if some pair's "
+            "adjusted p of micro repeating less is; else inconclusive; not testable without "
+            "brand and sponsored columns; sponsored posts per pair by tier are reported (more "
+            "posts per pair give more repeats)",
+            evaluator="repeat_partners",
+            rule="directional",
+            per_platform=True,
+        ),
+        Claim(
+            id="C23",
+            title="Results depend on the platform",
+            statement="The Mediakix comparison (C02, C03) is Instagram-only, and a visual "
+            "tool like Instagram can significantly skew such results in favour of celebrities "
+            "(002); consider which platform to activate: micro-influencers favour certain "
+            "networks (004).",
+            articles=("002", "004"),
+            cites="",
+            metric="the micro / macro contrasts of C02 (median sponsored rate, ratio of "
+            "geometric means) and C04 (mean rate, ratio of means)",
+            unit="influencer",
+            comparison="the contrast on each platform / the contrast on Instagram (else the "
+            "first platform): the tier x platform interaction",
+            scheme=None,
+            test="one model per contrast with tier x platform terms (OLS on log rates; PPML; "
+            "CV3, t); two-sided per platform; Holm over contrasts and platforms; TOST within "
+            "the margin",
+            decision_rule="supported if some interaction differs from 1 (two-sided, "
+            "Holm-adjusted p below 5%; p = the smallest); contradicted if every interaction's "
+            "90% CI lies within the margin (default 0.8 to 1.25: the contrast is equal across "
+            "platforms); else inconclusive; not testable with fewer than two platforms with 10 "
+            "micro and 10 macro influencers; 002's direction (Instagram favours bigger "
+            "accounts: a ratio above 1) reported",
+            evaluator="platform_dependence",
+            rule="parts",
+        ),
     )
 }

@@ -26,6 +26,10 @@ sponsored_penalty(_by_tier)    within-influencer sponsored/organic ratios by tie
 fitted_curve                   fitted curve of an elasticity / inverted-U result
 power_table                    simulated power over test sizes and lifts
 simulate_posts                 simulated posts with known truth (:mod:`.simulate`)
+ratio_of_sums                  ratio of pooled tier shares / means (PPML of sums, CV3, t)
+threshold_ratio, threshold_p   a tier ratio against a stated threshold ("dozens")
+tier_platform_interaction      a tier contrast on one platform relative to another
+simpson_concentration          unbiased Herfindahl of each influencer's post categories
 =============================  ===========================================================
 """
 
@@ -40,6 +44,13 @@ from .lift import (
     compare_lift_methods,
     glm_rate_ratio,
     rate_ratio,
+)
+from .market import (
+    ratio_of_sums,
+    simpson_concentration,
+    threshold_p,
+    threshold_ratio,
+    tier_platform_interaction,
 )
 from .portfolio import PortfolioResult, portfolio_risk
 from .power import (
@@ -69,6 +80,11 @@ __all__ = [
     "fitted_curve",
     "median_ci",
     "power_table",
+    "ratio_of_sums",
+    "simpson_concentration",
+    "threshold_p",
+    "threshold_ratio",
+    "tier_platform_interaction",
     "sponsored_penalty",
     "sponsored_penalty_by_tier",
     "within_influencer_ratios",
