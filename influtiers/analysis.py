@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config
-from .claims import Ledger, evaluate
+from .claims import Ledger, evaluate, ranked_definitions
 from .claims.ledger import platform_label
 from .evidence import Evidence, build_evidence
 from .provenance import atomic_write
@@ -161,6 +161,7 @@ def analyse(
     accounts=None,
     mapping=None,
     engine: str = "duckdb",
+    ranked: Iterable[str] | str | None = None,
 ) -> Analysis:
     """Evaluate the claims on ``data``: a :class:`~influtiers.load.Dataset`, an
     :class:`~influtiers.evidence.Evidence`, or anything :func:`influtiers.load.load`
@@ -168,7 +169,10 @@ def analyse(
 
     ``definitions`` are the engagement definitions whose evidence is built (default:
     every definition the data allow); the claims use ``definition`` (default: each
-    claim's own, else ``config.DEFINITION``).
+    claim's own, else ``config.DEFINITION``). ``ranked`` are the definitions that get
+    median and trimmed-mean rates (default: all; ``"claims"``: only those the claims read,
+    :func:`~influtiers.claims.ranked_definitions`, which is what ``influtiers claims``
+    uses: the sorts are the costliest part of the evidence pass).
     """
     if isinstance(data, Evidence):
         evidence = data
@@ -184,6 +188,7 @@ def analyse(
                 data,
                 definitions=None if definitions is None else list(definitions),
                 currency=currency,
+                ranked=ranked_definitions(definition) if ranked == "claims" else ranked,
             )
         finally:
             if owned:

@@ -259,7 +259,7 @@ def _ledger_for(args):
             )  # fmt: skip
         labelled = [(label or ds.label, ds) for label, ds in loaded]
         syn = analyse_all(labelled, benchmarks=bench, scheme=args.scheme, seed=args.seed,
-                          margin=tuple(args.margin), claims=only)  # fmt: skip
+                          margin=tuple(args.margin), claims=only, ranked="claims")  # fmt: skip
     finally:
         for _, ds in loaded:
             ds.close()

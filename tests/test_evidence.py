@@ -324,6 +324,42 @@ def test_hash_partitions_give_the_same_evidence():
         evidence_sql("t", posts.columns, partition=(3, 3))
 
 
+def test_ranked_definitions_only_get_medians():
+    posts = random_posts(8, n=800)
+    full = build_evidence(posts)
+    part = build_evidence(posts, ranked=["er_followers"])
+    assert part.ranked == ["er_followers"] and full.ranked == full.definitions
+    pd.testing.assert_frame_equal(part.table("er_followers"), full.table("er_followers"))
+    other = [d for d in full.definitions if d != "er_followers"]
+    assert other  # the random posts allow more than one definition
+    for d in other:
+        t = part.table(d)
+        assert "rate_median" not in t and "rate_trimmed" not in t
+        ref = full.table(d).drop(columns=["rate_median", "rate_trimmed"])
+        pd.testing.assert_frame_equal(t, ref)
+    # the sponsored split too
+    pd.testing.assert_frame_equal(
+        part.table("er_followers", by_sponsored=True),
+        full.table("er_followers", by_sponsored=True),
+    )
+
+
+def test_claims_read_only_their_ranked_definitions():
+    """The ledger of `influtiers claims` (evidence ranked for the claims' definitions only)
+    equals the ledger on the full evidence."""
+    from influtiers.analysis import analyse
+    from influtiers.claims import ranked_definitions
+
+    assert ranked_definitions() == ["er_followers", "likes_followers"]
+    assert ranked_definitions("er_views") == ["er_views"]
+    posts = random_posts(9, n=3000)
+    ids = ["C02", "C04", "C05", "C14"]
+    full = analyse(posts, claims=ids, n_resamples=200)
+    part = analyse(posts, claims=ids, n_resamples=200, ranked="claims")
+    assert part.evidence.ranked == ["er_followers", "likes_followers"]
+    pd.testing.assert_frame_equal(part.ledger, full.ledger)
+
+
 # --- errors --------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ Examples
 'Micro and macro engagement rates are about equal'
 """
 
-from .context import Context
+from .context import Context, ranked_definitions
 from .eval_costs import SCENARIO_C11, cost_table, portfolio_budget, scenario_audit
 from .evaluators import EVALUATORS
 from .ledger import Ledger, evaluate, evaluate_claim, ledger_records, overview_frame, run_ledger
@@ -53,6 +53,7 @@ __all__ = [
     "ledger_records",
     "overview_frame",
     "portfolio_budget",
+    "ranked_definitions",
     "run_benchmark_ledger",
     "run_ledger",
     "scenario_audit",

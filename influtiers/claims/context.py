@@ -21,6 +21,7 @@ from ..metrics import get_definition
 from ..stats.fixed_effects import FE
 from ..tiers import get_scheme
 from .model import Claim, ClaimResult, as_float
+from .registry import CLAIMS
 from .rules import band, band_verdict, se_from_ci, tost_p
 
 #: Flag codes (the ledger's ``flags`` column holds these words; details say more).
@@ -37,6 +38,22 @@ FLAG_CODES = (
     "followers-proxy",
     "currency-mixed",
 )
+
+
+def ranked_definitions(definition=None, claims=None) -> list[str]:
+    """The engagement definitions whose median rates the claims read (the evidence needs
+    ranks for these only): ``definition``, or each claim's own and ``config.DEFINITION``,
+    with the likes-only fallback of :meth:`Context.definition_for`."""
+    if definition is not None:
+        return [get_definition(definition).name]
+    chosen = [c.definition for c in (claims or CLAIMS).values() if c.definition]
+    out = []
+    for name in (*chosen, config.DEFINITION):
+        d = get_definition(name)
+        for n in (d.name, "likes_followers") if d.exposure == "followers" else (d.name,):
+            if n not in out:
+                out.append(n)
+    return out
 
 
 class Context:

@@ -1,0 +1,192 @@
+"""The :class:`Evidence` value: the evidence tables of one dataset, and their Parquet form."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import config
+from ..errors import NotTestable
+from ..metrics import get_definition
+from ..provenance import atomic_write
+from ..schema import COUNT_COLUMNS
+from ..tiers import get_scheme
+from .sql import DEFINITION_STATS, KEYS, SEP, TABLES
+
+INT_COLUMNS = ("n_posts", "n_sponsored", "followers_varies", "cost_n", "cost_other_n")
+
+
+def finish(out: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    for c in out.columns:
+        if c in (*by, *KEYS, "category", "brand"):
+            continue
+        if c in INT_COLUMNS or c.endswith(("_n", "n_rated", "n_sponsored")):
+            out[c] = pd.to_numeric(out[c]).fillna(0).astype("int64")
+        elif c == "n_posts":
+            out[c] = pd.to_numeric(out[c]).astype("int64")
+        else:
+            out[c] = pd.to_numeric(out[c]).astype("float64")
+    for c in (*KEYS, "category", "brand"):
+        if c in out:
+            out[c] = out[c].astype("string")
+    if "sponsored" in by:
+        out["sponsored"] = out["sponsored"].astype("boolean")
+    return out.sort_values([*by, *KEYS], kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class Evidence:
+    """The evidence tables of one dataset (see the module docstring)."""
+
+    influencers: pd.DataFrame
+    by_sponsored: pd.DataFrame | None = None
+    categories: pd.DataFrame | None = None
+    brands: pd.DataFrame | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def definitions(self) -> list[str]:
+        return list(self.meta.get("definitions", []))
+
+    @property
+    def ranked(self) -> list[str]:
+        """The definitions with median and trimmed-mean rates (see ``build_evidence``)."""
+        return list(self.meta.get("ranked", self.definitions))
+
+    @property
+    def label(self) -> str:
+        return str(self.meta.get("dataset", "data"))
+
+    @property
+    def platforms(self) -> list[str]:
+        return sorted(self.influencers["platform"].dropna().unique().tolist())
+
+    @property
+    def columns(self) -> list[str]:
+        """The canonical posts columns the dataset had."""
+        return list(self.meta.get("columns", []))
+
+    def has(self, column: str) -> bool:
+        """Whether the posts had ``column`` with at least one value."""
+        if column in ("account_id", "followers"):
+            return True
+        if column in COUNT_COLUMNS or column == "cost":
+            return bool((self.influencers[f"{column}_n"] > 0).any())
+        if column == "sponsored":
+            return self.by_sponsored is not None and len(self.by_sponsored) > 0
+        if column == "category":
+            return self.categories is not None and len(self.categories) > 0
+        if column == "brand":
+            return self.brands is not None and len(self.brands) > 0
+        return column in self.columns
+
+    def table(
+        self,
+        definition=None,
+        scheme=None,
+        *,
+        platform: str | Sequence[str] | None = None,
+        sponsored: bool | None = None,
+        by_sponsored: bool = False,
+    ) -> pd.DataFrame:
+        """One row per influencer with the rates of ``definition`` and its ``tier``
+        (``rate_median`` and ``rate_trimmed`` only for the :attr:`ranked` definitions).
+
+        ``platform`` keeps those platforms; ``sponsored=True``/``False`` uses only the
+        influencers' sponsored / organic posts; ``by_sponsored=True`` keeps both (one row
+        per influencer and flag). Raises :class:`~influtiers.errors.NotTestable` when the
+        definition's columns are not in the data.
+        """
+        d = get_definition(definition)
+        if d.name not in self.definitions:
+            need = ", ".join(d.columns)
+            raise NotTestable(
+                f"engagement definition {d.name} ({d.label}) needs {need}, which the data "
+                f"do not all have (available: {', '.join(self.definitions) or 'none'})"
+            )
+        if sponsored is not None or by_sponsored:
+            if self.by_sponsored is None or self.by_sponsored.empty:
+                raise NotTestable("no sponsorship flag (sponsored) in the data")
+            src = self.by_sponsored
+            if sponsored is not None:
+                src = src[(src["sponsored"] == sponsored).fillna(False).to_numpy()]
+        else:
+            src = self.influencers
+        if platform is not None:
+            plats = [platform] if isinstance(platform, str) else list(platform)
+            src = src[src["platform"].isin(plats).to_numpy()]
+        p = d.name + SEP
+        generic = [c for c in src.columns if SEP not in c]
+        t = src[generic].copy()
+        for s in DEFINITION_STATS:
+            if p + s in src:  # the rank statistics exist for the ranked definitions only
+                t[s] = src[p + s].to_numpy()
+        t["engagement_mean"] = t["engagement_sum"] / t["engagement_n"].where(t["engagement_n"] > 0)
+        t["rate_sum_ratio"] = t["rated_sum"] / t["exposure_sum"].where(t["exposure_sum"] > 0)
+        sch = get_scheme(scheme)
+        tier = sch.classify(t["followers"].to_numpy(), t["platform"].to_numpy())
+        t.insert(int(t.columns.get_loc("followers")) + 1, "tier", tier)
+        t = t.reset_index(drop=True)
+        t.attrs.update(
+            definition=d.name,
+            definition_label=d.label,
+            trim=self.meta.get("trim", config.TRIM),
+            scheme=sch.name,
+            unit="influencer",
+            dataset=self.label,
+            currency=self.meta.get("currency"),
+        )
+        return t
+
+    # -- persistence ----------------------------------------------------------------
+    def write(self, directory) -> list[Path]:
+        """Write the tables as Parquet and ``meta.json`` into ``directory``."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        out = []
+        for name in TABLES:
+            t = getattr(self, name)
+            if t is None:
+                continue
+            buf = parquet_bytes(t)
+            out.append(atomic_write(d / f"{name}.parquet", buf))
+        out.append(
+            atomic_write(d / "meta.json", json.dumps(self.meta, indent=2, sort_keys=True) + "\n")
+        )
+        return out
+
+    @classmethod
+    def read(cls, directory) -> Evidence:
+        """The evidence written by :meth:`write`."""
+        d = Path(directory)
+        meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+        tables = {}
+        for name in TABLES:
+            p = d / f"{name}.parquet"
+            tables[name] = finish(pd.read_parquet(p), by_of(name)) if p.exists() else None
+        return cls(meta=meta, **tables)
+
+
+def by_of(name: str) -> tuple[str, ...]:
+    return ("sponsored",) if name == "by_sponsored" else ()
+
+
+def parquet_bytes(t: pd.DataFrame) -> bytes:
+    """Deterministic Parquet bytes (no pandas metadata, which records library versions)."""
+    table = pa.Table.from_pandas(t, preserve_index=False)
+    table = table.replace_schema_metadata(None)
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()
+
+
+def rate_columns(table: pd.DataFrame) -> list[str]:
+    """The influencer-level rate columns of a table from :meth:`Evidence.table`."""
+    return [c for c in ("rate_mean", "rate_median", "rate_trimmed", "rate_sum_ratio") if c in table]
