@@ -28,7 +28,7 @@ from pathlib import Path
 from . import config
 from .claims import Ledger, evaluate, ranked_definitions
 from .claims.ledger import platform_label
-from .evidence import Evidence, build_evidence
+from .evidence import Evidence, available_definitions, build_evidence
 from .provenance import atomic_write
 from .stats import PortfolioResult, StatResult
 from .stats.fixed_effects import FE
@@ -146,6 +146,18 @@ def _result_from(rec: Mapping):
     return PortfolioResult.from_dict(rec) if kind == "portfolio" else StatResult.from_dict(rec)
 
 
+def _evidence_options(definitions, ranked, definition, columns) -> dict:
+    """``build_evidence``'s ``definitions``/``ranked``/``trimmed`` for ``analyse``."""
+    defs = None if definitions is None else list(definitions)
+    if ranked != "claims":
+        return {"definitions": defs, "ranked": ranked}
+    avail = available_definitions(columns) if defs is None else defs
+    # the claims read one definition's sums and medians, never a trimmed mean (and
+    # MEDIAN costs less than a sorted list)
+    need = ranked_definitions(definition, avail)
+    return {"definitions": need, "ranked": need, "trimmed": []}
+
+
 def analyse(
     data,
     *,
@@ -170,9 +182,10 @@ def analyse(
     ``definitions`` are the engagement definitions whose evidence is built (default:
     every definition the data allow); the claims use ``definition`` (default: each
     claim's own, else ``config.DEFINITION``). ``ranked`` are the definitions that get
-    median and trimmed-mean rates (default: all; ``"claims"``: only those the claims read,
-    :func:`~influtiers.claims.ranked_definitions`, which is what ``influtiers claims``
-    uses: the sorts are the costliest part of the evidence pass).
+    median and trimmed-mean rates (default: all). ``ranked="claims"`` builds only what the
+    claims read: the definition of :func:`~influtiers.claims.ranked_definitions`, with its
+    median and no trimmed mean (``influtiers claims`` does this: the per-influencer ranks
+    are the costliest part of the evidence pass).
     """
     if isinstance(data, Evidence):
         evidence = data
@@ -186,9 +199,8 @@ def analyse(
         try:
             evidence = build_evidence(
                 data,
-                definitions=None if definitions is None else list(definitions),
                 currency=currency,
-                ranked=ranked_definitions(definition) if ranked == "claims" else ranked,
+                **_evidence_options(definitions, ranked, definition, data.columns),
             )
         finally:
             if owned:

@@ -225,6 +225,8 @@ def oracle(posts: pd.DataFrame, trim: float, by=()) -> pd.DataFrame:
     df["rate"] = df["engagement"] / exposure
     df["is_spons"] = df["sponsored"].fillna(False).astype(int)
     keys = [*by, "platform", "account_id"]
+    # an influencer's followers: the median over all its posts (also in rows split by a flag)
+    fol = df.groupby(["platform", "account_id"])["followers"].median()
     for b in by:  # posts without the flag are in no group of it
         df = df[df[b].notna()]
     rows = []
@@ -233,7 +235,7 @@ def oracle(posts: pd.DataFrame, trim: float, by=()) -> pd.DataFrame:
         r = dict(zip(keys, k, strict=True))
         r.update(
             n_posts=len(g),
-            followers=g["followers"].median(),
+            followers=fol[(r["platform"], r["account_id"])],
             n_sponsored=g["is_spons"].sum(),
             likes_sum=g["likes"].sum(min_count=1),
             likes_n=g["likes"].count(),
@@ -342,6 +344,15 @@ def test_ranked_definitions_only_get_medians():
         part.table("er_followers", by_sponsored=True),
         full.table("er_followers", by_sponsored=True),
     )
+    # a ranked definition that is not trimmed gets MEDIAN: the same medians, no trimmed mean
+    med = build_evidence(posts, ranked=["er_followers"], trimmed=[])
+    assert med.trimmed == []
+    for kw in ({}, {"by_sponsored": True}):
+        t, ref = med.table("er_followers", **kw), full.table("er_followers", **kw)
+        assert "rate_trimmed" not in t
+        assert_same(t, ref.drop(columns="rate_trimmed"))
+    with pytest.raises(ValueError, match="trimmed"):
+        evidence_sql("t", posts.columns, ranked=["er_followers"], trimmed=["likes_followers"])
 
 
 def test_claims_read_only_their_ranked_definitions():
@@ -351,12 +362,14 @@ def test_claims_read_only_their_ranked_definitions():
     from influtiers.claims import ranked_definitions
 
     assert ranked_definitions() == ["er_followers", "likes_followers"]
+    assert ranked_definitions(available=["likes_followers", "er_views"]) == ["likes_followers"]
+    assert ranked_definitions(available=["er_followers", "likes_followers"]) == ["er_followers"]
     assert ranked_definitions("er_views") == ["er_views"]
     posts = random_posts(9, n=3000)
     ids = ["C02", "C04", "C05", "C14"]
     full = analyse(posts, claims=ids, n_resamples=200)
     part = analyse(posts, claims=ids, n_resamples=200, ranked="claims")
-    assert part.evidence.ranked == ["er_followers", "likes_followers"]
+    assert part.evidence.ranked == ["er_followers"] and part.evidence.trimmed == []
     pd.testing.assert_frame_equal(part.ledger, full.ledger)
 
 
@@ -393,9 +406,12 @@ def test_sql_is_one_statement_for_both_dialects():
     assert duck.count("SELECT") == spark.count("SELECT")
     assert "`account_id`" in spark and "STRING" in spark
     # one sorted list of rates per influencer and definition serves the median and the
-    # trimmed mean (no holistic MEDIAN over posts, no window)
+    # trimmed mean (no window); MEDIAN only for the followers, and for a ranked definition
+    # without a trimmed mean
     assert duck.count("list_sort(") == 1 and "array_sort(" in spark
-    assert "MEDIAN(" not in duck and "OVER (" not in duck
+    assert duck.count("MEDIAN(") == 1 and "OVER (" not in duck
+    lean = evidence_sql("t", cols, ["er_followers"], trimmed=[], followers=False)
+    assert "list_sort(" not in lean and lean.count("MEDIAN(") == 1
 
 
 # --- exactness: post-level Poisson models = influencer-level models on the sums ----------

@@ -109,6 +109,7 @@ CASES = [
     {"trim": 0.2},
     {"trim": 0.0},
     {"definitions": ["er_views"]},
+    {"ranked": ["er_followers"], "trimmed": []},
 ]
 
 

@@ -40,18 +40,26 @@ FLAG_CODES = (
 )
 
 
-def ranked_definitions(definition=None, claims=None) -> list[str]:
+def ranked_definitions(definition=None, available=None, claims=None) -> list[str]:
     """The engagement definitions whose median rates the claims read (the evidence needs
-    ranks for these only): ``definition``, or each claim's own and ``config.DEFINITION``,
-    with the likes-only fallback of :meth:`Context.definition_for`."""
+    ranks for these only): ``definition``, or each claim's own and ``config.DEFINITION``;
+    among ``available`` definitions (if given), with the likes-only fallback of
+    :meth:`Context.definition_for`."""
     if definition is not None:
         return [get_definition(definition).name]
     chosen = [c.definition for c in (claims or CLAIMS).values() if c.definition]
+    have = None if available is None else {get_definition(a).name for a in available}
     out = []
     for name in (*chosen, config.DEFINITION):
         d = get_definition(name)
-        for n in (d.name, "likes_followers") if d.exposure == "followers" else (d.name,):
-            if n not in out:
+        if have is None or d.name in have:
+            use = [d.name] if have is not None else [d.name, "likes_followers"]
+        else:
+            use = ["likes_followers"] if d.exposure == "followers" else []
+        if d.exposure != "followers":
+            use = [d.name]
+        for n in use:
+            if n not in out and (have is None or n in have):
                 out.append(n)
     return out
 

@@ -32,7 +32,8 @@ for every engagement definition ``d`` whose columns the data have:
 =========================  =====================================================
 
 ``by_sponsored``: the same, keyed by ``sponsored`` too (posts without the flag are left
-out). ``categories``: posts per influencer and content category. ``brands``: sponsored
+out); its ``followers`` are the influencer's (from every post), so an influencer keeps one
+tier. ``categories``: posts per influencer and content category. ``brands``: sponsored
 posts per influencer and brand.
 
 Exactness
@@ -70,7 +71,6 @@ from .sql import (
     brand_sql,
     category_sql,
     evidence_sql,
-    median_followers_sql,
     quoter,
 )
 from .tables import Evidence, rate_columns
@@ -88,7 +88,6 @@ __all__ = [
     "category_sql",
     "evidence_sql",
     "influencer_table",
-    "median_followers_sql",
     "quoter",
     "rate_columns",
 ]

@@ -16,7 +16,6 @@ from .sql import (
     brand_sql,
     category_sql,
     evidence_sql,
-    median_followers_sql,
 )
 from .tables import Evidence, finish
 
@@ -57,6 +56,7 @@ def build_evidence(
     currency: str | None = config.CURRENCY,
     partitions: int | None = None,
     ranked: Sequence[str] | None = None,
+    trimmed: Sequence[str] | None = None,
 ) -> Evidence:
     """Aggregate the accepted posts of ``data`` into an :class:`Evidence`.
 
@@ -68,17 +68,17 @@ def build_evidence(
     (one row per influencer). ``partitions`` (DuckDB) aggregates the influencers in that
     many disjoint hash partitions of ``account_id``, bounding memory on very large inputs.
 
-    ``ranked`` are the definitions that get the median and trimmed-mean rates (default:
-    every definition). They need each influencer's rates sorted, the costliest part of
-    the pass; the claims need only the analysis definition (see
-    :func:`influtiers.claims.ranked_definitions`).
+    ``ranked`` are the definitions that get the median rate (default: every definition),
+    ``trimmed`` those that get the trimmed-mean rate too (default: the ranked ones).
+    These are the costliest part of the pass; the claims need only the median of the
+    analysis definition (see :func:`influtiers.claims.ranked_definitions`).
     """
     ds, owned = posts_source(data)
     try:
         cols = [c for c in ds.columns]
         defs = list(definitions) if definitions is not None else available_definitions(cols)
         rk = defs if ranked is None else [d for d in defs if d in _names(ranked)]
-        by_sp = ("sponsored",) if "sponsored" in cols else None
+        tr = rk if trimmed is None else [d for d in rk if d in _names(trimmed)]
         dialect = "spark" if ds.engine == "spark" else "duckdb"
         run = spark_runner(ds) if dialect == "spark" else duckdb_runner(ds)
         src = run.source
@@ -88,14 +88,16 @@ def build_evidence(
         def agg(by):
             frames = [
                 run(evidence_sql(src, cols, defs, trim=trim, by=by, currency=currency,
-                                 dialect=dialect, partition=p, ranked=rk))
+                                 dialect=dialect, partition=p, ranked=rk, trimmed=tr,
+                                 followers=not by))
                 for p in parts
             ]  # fmt: skip
-            out = pd.concat(frames, ignore_index=True) if k > 1 else frames[0]
-            return finish(with_followers(out, by, src, cols, run, dialect), by)
+            return pd.concat(frames, ignore_index=True) if k > 1 else frames[0]
 
-        influencers = agg(())
-        by_sponsored = agg(by_sp) if by_sp else None
+        influencers = finish(with_followers(agg(())))
+        by_sponsored = None
+        if "sponsored" in cols:
+            by_sponsored = finish(with_followers(agg(("sponsored",)), influencers), ("sponsored",))
         cat = category_sql(src, cols, dialect=dialect)
         brand = brand_sql(src, cols, dialect=dialect)
         categories = finish(run(cat)) if cat else None
@@ -116,6 +118,7 @@ def build_evidence(
         "engine": ds.engine,
         "definitions": defs,
         "ranked": rk,
+        "trimmed": tr,
         "columns": cols,
         "trim": float(trim),
         "currency": currency,
@@ -128,25 +131,22 @@ def _names(definitions) -> set[str]:
     return {get_definition(d).name for d in definitions}
 
 
-def with_followers(out: pd.DataFrame, by, src: str, cols, run, dialect: str) -> pd.DataFrame:
-    """``followers``: the influencer's one follower count, or its median over posts where
-    the count varies (computed for those influencers only)."""
-    keys = [*by, *KEYS]
+def with_followers(out: pd.DataFrame, influencers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``followers`` (the median over the influencer's posts: its one count where it does
+    not vary) and ``followers_varies``, after ``n_posts``. Rows split by a flag take their
+    influencer's (``influencers``): a tier belongs to the influencer, not to its posts."""
     lo, hi = out.pop("followers_min"), out.pop("followers_max")
-    vary = (lo < hi).to_numpy()
-    fol = lo.to_numpy(dtype="float64", na_value=float("nan")).copy()
-    if vary.any():
-        view = f"influtiers_vary_{uuid.uuid4().hex}"
-        run.register(view, out.loc[vary, keys].reset_index(drop=True))
-        med = run(median_followers_sql(src, view, cols, by=by, dialect=dialect))
-        idx = pd.MultiIndex.from_frame(out[keys].astype("string"))
-        m = pd.Series(med["followers"].to_numpy(float),
-                      index=pd.MultiIndex.from_frame(med[keys].astype("string")))  # fmt: skip
-        pos = idx.get_indexer(m.index)
-        fol[pos] = m.to_numpy()
-    pos = int(out.columns.get_loc("n_posts")) + 1
-    out.insert(pos, "followers", fol)
-    out.insert(pos + 1, "followers_varies", vary.astype("int64"))
+    if influencers is None:
+        fol = out.pop("followers").to_numpy(dtype="float64", na_value=float("nan"))
+        vary = (lo < hi).to_numpy(dtype=bool, na_value=False).astype("int64")
+    else:
+        idx = pd.MultiIndex.from_frame(influencers[list(KEYS)])
+        pos = idx.get_indexer(pd.MultiIndex.from_frame(out[list(KEYS)].astype("string")))
+        fol = influencers["followers"].to_numpy(float)[pos]
+        vary = influencers["followers_varies"].to_numpy()[pos]
+    at = int(out.columns.get_loc("n_posts")) + 1
+    out.insert(at, "followers", fol)
+    out.insert(at + 1, "followers_varies", vary)
     return out
 
 
@@ -155,7 +155,6 @@ def duckdb_runner(ds):
         return ds.con.sql(sql).df()
 
     run.source = ds.posts
-    run.register = lambda name, df: ds.con.register(name, df)
     return run
 
 
@@ -167,11 +166,7 @@ def spark_runner(ds):
         sdf = ds.spark.sql(sql)
         return pd.DataFrame([r.asDict() for r in sdf.collect()], columns=sdf.columns)
 
-    def register(name: str, df: pd.DataFrame) -> None:
-        ds.spark.createDataFrame(df).createOrReplaceTempView(name)
-
     run.source = view
-    run.register = register
     return run
 
 

@@ -23,8 +23,9 @@ DEFINITION_STATS = (
     "rate_median",
     "rate_trimmed",
 )
-#: The per-definition statistics that need each influencer's rates sorted (computed for
-#: the ``ranked`` definitions only: the sort is the costliest part of the pass).
+#: The per-definition statistics that need each influencer's rates ranked (the median for
+#: the ``ranked`` definitions, the trimmed mean for the ``trimmed`` ones: they are the
+#: costliest part of the pass).
 RANK_STATS = ("rate_median", "rate_trimmed")
 TABLES = ("influencers", "by_sponsored", "categories", "brands")
 SEP = ":"
@@ -63,17 +64,23 @@ def evidence_sql(
     dialect: str = "duckdb",
     partition: tuple[int, int] | None = None,
     ranked: Sequence[str] | None = None,
+    trimmed: Sequence[str] | None = None,
+    followers: bool = True,
 ) -> str:
     """The posts -> influencer aggregation as one SQL statement over ``source``.
 
-    Portable SQL (window ``ROW_NUMBER``, ``MEDIAN``, ``FLOOR``, ``isnan``): the same text
-    runs on DuckDB and Spark SQL (>= 3.4, which has ``MEDIAN``); ``dialect`` only switches
-    identifier quoting and the string type. ``columns`` are the canonical columns the
-    source has; absent counts are NULL and NaN is read as missing, never as a value.
-    ``definitions`` default to every definition the columns allow; ``ranked`` (default: all
-    of them) are those that also get the median and trimmed-mean rate, from each
-    influencer's sorted rates. ``partition=(i, k)`` keeps the influencers whose
-    ``account_id`` hashes to ``i`` modulo ``k``.
+    Portable SQL (``list``/``collect_list`` and their sort, ``FLOOR``, ``isnan``): the
+    same text runs on DuckDB and Spark SQL (>= 3.4); ``dialect`` only switches identifier
+    quoting, the string type and the list functions. ``columns`` are the canonical
+    columns the source has; absent counts are NULL and NaN is read as missing, never as a
+    value. ``definitions`` default to every definition the columns allow; ``ranked``
+    (default: all of them) are those that also get the median rate, ``trimmed`` (default:
+    the ranked ones) the trimmed-mean rate too. A trimmed definition gets both from each
+    influencer's sorted list of rates; a ranked one that is not trimmed gets ``MEDIAN``,
+    which costs less than the list. ``by`` adds grouping columns (their missing
+    values left out). ``followers`` adds each group's median follower count
+    (``followers``; with ``followers_min``/``followers_max`` always). ``partition=(i, k)``
+    keeps the influencers whose ``account_id`` hashes to ``i`` modulo ``k``.
     """
     if dialect not in DIALECTS:
         raise ValueError(f"unknown SQL dialect {dialect!r}; use one of {DIALECTS}")
@@ -93,6 +100,9 @@ def evidence_sql(
                 f"{', '.join(missing)}, which the posts table does not have"
             )
     ranked_set = set(defs if ranked is None else (get_definition(r).name for r in ranked))
+    trimmed_set = ranked_set if trimmed is None else {get_definition(r).name for r in trimmed}
+    if not trimmed_set <= ranked_set:
+        raise ValueError("every trimmed definition must be ranked too")
     missing_by = [b for b in by if b not in have]
     if missing_by:
         raise KeyError(f"grouping column(s) {', '.join(missing_by)} not in the posts table")
@@ -105,9 +115,7 @@ def evidence_sql(
         x = f"CAST({q(c)} AS DOUBLE)"
         return f"(CASE WHEN isnan({x}) THEN NULL ELSE {x} END)"
 
-    where = []
-    for b in by:
-        where.append(f"{q(b)} IS NOT NULL")
+    where = [f"{q(b)} IS NOT NULL" for b in by]
     if partition is not None:
         i, k = (int(v) for v in partition)
         if not 0 <= i < k:
@@ -142,59 +150,82 @@ def evidence_sql(
     for j, name in enumerate(defs):
         d = get_definition(name)
         e = comp_sets[d.components]
-        x = num(d.exposure)
+        x = "followers" if d.exposure == "followers" else q(d.exposure)  # cleaned in base
         rate_cols.append(
             f"CASE WHEN {x} > 0 AND {e} IS NOT NULL THEN {x} END AS x{j}, "
             f"CASE WHEN {x} > 0 AND {e} IS NOT NULL THEN {e} / {x} END AS r{j}"
         )
-    keys = [*by, *KEYS]
-    kq = ", ".join(q(k) for k in keys)
-    inner = [
-        "COUNT(*) AS n_posts",
-        "MIN(followers) AS followers_min",
-        "MAX(followers) AS followers_max",
-        "SUM(is_sponsored) AS n_sponsored",
+    # (alias, aggregate, argument); LIST collects an influencer's rates
+    aggs: list[tuple[str, str, str]] = [
+        ("n_posts", "COUNT", "*"),
+        ("followers_min", "MIN", "followers"),
+        ("followers_max", "MAX", "followers"),
+        ("n_sponsored", "SUM", "is_sponsored"),
     ]
+    outer = ["n_posts", "followers_min", "followers_max", "n_sponsored"]
+    if followers:
+        aggs.append(("followers", "MEDIAN", "followers"))
+        outer.insert(1, "followers")
+    null = "CAST(NULL AS DOUBLE)"
+
+    def add(alias: str, func: str, arg: str, present: bool = True, absent: str = "0") -> None:
+        """An aggregate, or (for a column the source lacks) its constant value: an
+        aggregate of a constant still costs a pass over every post."""
+        if present:
+            aggs.append((alias, func, arg))
+            outer.append(alias)
+        else:
+            outer.append(f"{absent} AS {alias}")
+
     for c in counts:
-        inner.append(f"SUM({q(c)}) AS {q(c + '_sum')}, COUNT({q(c)}) AS {q(c + '_n')}")
-    inner.append("SUM(cost) AS cost_sum, COUNT(cost) AS cost_n, COUNT(cost_other) AS cost_other_n")
-    over = [f"cost_over_{int(p)}_n" for p in config.PRICE_THRESHOLDS]
-    for p, name in zip(config.PRICE_THRESHOLDS, over, strict=True):
-        inner.append(f"COUNT(CASE WHEN cost > {float(p)!r} THEN 1 END) AS {name}")
+        add(q(c + "_sum"), "SUM", q(c), c in have, null)
+        add(q(c + "_n"), "COUNT", q(c), c in have)
+    has_cost = "cost" in have
+    add("cost_sum", "SUM", "cost", has_cost, null)
+    add("cost_n", "COUNT", "cost", has_cost)
+    add("cost_other_n", "COUNT", "cost_other", has_cost and "currency" in have and bool(currency))
+    for p in config.PRICE_THRESHOLDS:
+        add(f"cost_over_{int(p)}_n", "COUNT", f"CASE WHEN cost > {float(p)!r} THEN 1 END", has_cost)
     for e in EXPOSURES:
         src = "followers" if e == "followers" else q(e)
-        inner.append(
-            f"SUM(CASE WHEN cost IS NOT NULL THEN {src} END) AS {q(e + '_priced_sum')}, "
-            f"COUNT(CASE WHEN cost IS NOT NULL THEN {src} END) AS {q(e + '_priced_n')}"
-        )
-    outer = [kq, "n_posts", "followers_min", "followers_max", "n_sponsored"]
-    outer += [f"{q(c + '_sum')}, {q(c + '_n')}" for c in counts]
-    outer.append("cost_sum, cost_n, cost_other_n")
-    outer += over
-    outer += [f"{q(e + '_priced_sum')}, {q(e + '_priced_n')}" for e in EXPOSURES]
+        ok = has_cost and (e == "followers" or e in have)
+        add(q(e + "_priced_sum"), "SUM", f"CASE WHEN cost IS NOT NULL THEN {src} END", ok, null)
+        add(q(e + "_priced_n"), "COUNT", f"CASE WHEN cost IS NOT NULL THEN {src} END", ok)
+    # engagement statistics once per component set, named per definition in the outer query
+    for e in comp_sets.values():
+        aggs += [(f"{e}_n", "COUNT", e), (f"{e}_sum", "SUM", e), (f"{e}_sq", "SUM", f"{e} * {e}")]
     t = float(trim)
+    lists: list[str] = []
+    medians: list[str] = []
     for j, name in enumerate(defs):
         e = comp_sets[get_definition(name).components]
         p = name + SEP
-        inner += [
-            f"COUNT({e}) AS {q(p + 'engagement_n')}",
-            f"SUM({e}) AS {q(p + 'engagement_sum')}",
-            f"SUM({e} * {e}) AS {q(p + 'engagement_sq_sum')}",
-            f"COUNT(r{j}) AS {q(p + 'n_rated')}",
-            f"SUM(CASE WHEN r{j} IS NOT NULL THEN {e} END) AS {q(p + 'rated_sum')}",
-            f"SUM(x{j}) AS {q(p + 'exposure_sum')}",
-            f"AVG(r{j}) AS {q(p + 'rate_mean')}",
+        aggs += [
+            (f"n{j}", "COUNT", f"r{j}"),
+            (f"s{j}", "SUM", f"CASE WHEN r{j} IS NOT NULL THEN {e} END"),
+            (f"x{j}", "SUM", f"x{j}"),
+            (f"rs{j}", "SUM", f"r{j}"),
         ]
-        outer += [q(p + s) for s in DEFINITION_STATS if s not in RANK_STATS]
+        outer += [
+            f"{e}_n AS {q(p + 'engagement_n')}",
+            f"{e}_sum AS {q(p + 'engagement_sum')}",
+            f"{e}_sq AS {q(p + 'engagement_sq_sum')}",
+            f"n{j} AS {q(p + 'n_rated')}",
+            f"s{j} AS {q(p + 'rated_sum')}",
+            f"x{j} AS {q(p + 'exposure_sum')}",
+            f"CASE WHEN n{j} > 0 THEN rs{j} / n{j} END AS {q(p + 'rate_mean')}",
+        ]
         if name not in ranked_set:
             continue
-        # the rated posts' rates, sorted: the median and the trimmed mean read them
-        inner.append(
-            f"array_sort(collect_list(r{j})) AS l{j}"
-            if dialect == "spark"
-            else f"list_sort(list(r{j}) FILTER (WHERE r{j} IS NOT NULL)) AS l{j}"
-        )
-        n = q(p + "n_rated")
+        n = f"n{j}"
+        if name not in trimmed_set:
+            aggs.append((f"md{j}", "MEDIAN", f"r{j}"))
+            medians.append(f"md{j}")
+            outer.append(f"md{j} AS {q(p + 'rate_median')}")
+            continue
+        # the rated posts' rates, sorted once: the median and the trimmed mean read them
+        aggs.append((f"l{j}", "LIST", f"r{j}"))
+        lists.append(f"l{j}")
         lo = f"CAST(FLOOR(({n} + 1) / 2) AS INT)"
         hi = f"CAST(FLOOR(({n} + 2) / 2) AS INT)"
         # scipy.stats.trim_mean: cut int(trim * n) values at each end (float product)
@@ -202,20 +233,32 @@ def evidence_sql(
         if dialect == "spark":
             med = f"(element_at(l{j}, {lo}) + element_at(l{j}, {hi})) / 2"
             kept = f"slice(l{j}, {cut} + 1, {n} - 2 * {cut})"
-            trimmed = (
+            trimmed_mean = (
                 f"aggregate({kept}, CAST(0 AS DOUBLE), (acc, v) -> acc + v) / ({n} - 2 * {cut})"
             )
         else:
             med = f"(l{j}[{lo}] + l{j}[{hi}]) / 2"
-            trimmed = f"list_avg(list_slice(l{j}, {cut} + 1, {n} - {cut}))"
+            trimmed_mean = f"list_avg(list_slice(l{j}, {cut} + 1, {n} - {cut}))"
         outer += [
             f"CASE WHEN {n} > 0 THEN {med} END AS {q(p + 'rate_median')}",
-            f"CASE WHEN {n} > 0 THEN {trimmed} END AS {q(p + 'rate_trimmed')}",
+            f"CASE WHEN {n} > 0 THEN {trimmed_mean} END AS {q(p + 'rate_trimmed')}",
         ]
-    by_sel = "".join(f"{q(b)}, " for b in by)
+
+    def aggregate(alias: str, func: str, arg: str) -> str:
+        if func == "LIST":
+            if dialect == "spark":
+                return f"collect_list({arg}) AS {alias}"  # collect_list skips NULLs
+            return f"list({arg}) FILTER (WHERE {arg} IS NOT NULL) AS {alias}"
+        return f"{func}({arg}) AS {alias}"
+
+    sort = "array_sort" if dialect == "spark" else "list_sort"
+    names = [a[0] for a in aggs]
+    sorted_sel = ", ".join(f"{sort}({a}) AS {a}" if a in lists else a for a in names)
     rates = "".join(f",\n         {r}" for r in rate_cols)
-    inner_sql = ",\n         ".join(inner)
+    sel_keys = ", ".join(q(k) for k in (*by, *KEYS))
+    inner_sql = ",\n         ".join(aggregate(*a) for a in aggs)
     outer_sql = ",\n       ".join(outer)
+    by_sel = "".join(f"{q(b)}, " for b in by)
     return f"""
 WITH base AS (
   SELECT {by_sel}{plat} AS platform, CAST({q("account_id")} AS {text}) AS account_id,
@@ -228,39 +271,20 @@ rated AS (
   FROM base
 ),
 agg AS (
-  SELECT {kq},
+  SELECT {sel_keys},
          {inner_sql}
   FROM rated
-  GROUP BY {kq}
+  GROUP BY {sel_keys}
+),
+sorted AS (
+  SELECT {sel_keys}, {sorted_sel}
+  FROM agg
 )
-SELECT {outer_sql}
-FROM agg
-ORDER BY {kq}
+SELECT {sel_keys},
+       {outer_sql}
+FROM sorted
+ORDER BY {sel_keys}
 """
-
-
-def median_followers_sql(source: str, keys_view: str, columns: Sequence[str], *,
-                         by: Sequence[str] = (), dialect: str = "duckdb") -> str:  # fmt: skip
-    """Median followers of the influencers listed in ``keys_view`` (those whose follower
-    count varies between posts; for the others it is their one value)."""
-    q = quoter(dialect)
-    text = "STRING" if dialect == "spark" else "VARCHAR"
-    keys = [*by, *KEYS]
-    plat = (
-        f"COALESCE(CAST(p.{q('platform')} AS {text}), 'unknown')"
-        if "platform" in columns
-        else "'unknown'"
-    )
-    acc = f"CAST(p.{q('account_id')} AS {text})"
-    expr = {"platform": plat, "account_id": acc, **{b: f"p.{q(b)}" for b in by}}
-    on = " AND ".join(f"{expr[k]} = v.{q(k)}" for k in keys)
-    sel = ", ".join(f"{expr[k]} AS {q(k)}" for k in keys)
-    grp = ", ".join(str(i + 1) for i in range(len(keys)))
-    x = f"CAST(p.{q('followers')} AS DOUBLE)"
-    return (
-        f"SELECT {sel}, MEDIAN(CASE WHEN isnan({x}) THEN NULL ELSE {x} END) AS followers "
-        f"FROM {source} p JOIN {keys_view} v ON {on} GROUP BY {grp}"
-    )
 
 
 def category_sql(source: str, columns: Sequence[str], *, dialect: str = "duckdb") -> str | None:

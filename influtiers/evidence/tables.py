@@ -57,8 +57,13 @@ class Evidence:
 
     @property
     def ranked(self) -> list[str]:
-        """The definitions with median and trimmed-mean rates (see ``build_evidence``)."""
+        """The definitions with median rates (see ``build_evidence``)."""
         return list(self.meta.get("ranked", self.definitions))
+
+    @property
+    def trimmed(self) -> list[str]:
+        """The definitions with trimmed-mean rates (see ``build_evidence``)."""
+        return list(self.meta.get("trimmed", self.ranked))
 
     @property
     def label(self) -> str:
@@ -97,7 +102,8 @@ class Evidence:
         by_sponsored: bool = False,
     ) -> pd.DataFrame:
         """One row per influencer with the rates of ``definition`` and its ``tier``
-        (``rate_median`` and ``rate_trimmed`` only for the :attr:`ranked` definitions).
+        (``rate_median`` only for the :attr:`ranked` definitions, ``rate_trimmed`` for the
+        :attr:`trimmed` ones).
 
         ``platform`` keeps those platforms; ``sponsored=True``/``False`` uses only the
         influencers' sponsored / organic posts; ``by_sponsored=True`` keeps both (one row
