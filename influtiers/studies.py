@@ -58,6 +58,7 @@ STUDIES: dict[str, Study] = {
             "claims_overview",
             "All claims at a glance",
             tuple(CLAIMS),
+            version="2.1",
             key_figure="00_claims_forest",
         ),
         Study(

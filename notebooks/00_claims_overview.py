@@ -26,7 +26,7 @@
 # platform and one with platform fixed effects. `p_adjusted` is Holm's adjustment over
 # the data claims of one dataset and platform.
 #
-# Study version 2.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.1 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"
@@ -78,9 +78,12 @@ ledger = s.ledger()
 print(ledger.summary())
 
 # %% [markdown]
-# Every claim's estimate relative to what was claimed (estimate ÷ claimed value, so
-# 1 = exactly as claimed), with its 95% interval where the test gives one. Claims
-# without a numeric claimed value, or not testable here, are listed without a point.
+# The claims forest: every ledger row with a numeric comparison (an estimate against
+# the number the article claims) relative to that number (estimate ÷ claimed value, so
+# 1 = exactly as claimed), with its 95% interval. The other claims (directional claims
+# without a number, definitions, the article's arithmetic, simulations without a claimed
+# value, claims not testable here) are listed beside it by evidence type, with their
+# headline verdicts (the platform fixed-effects row when there are several platforms).
 
 # %%
 fig, d = plots.claims_overview(claims.overview_frame(ledger))
