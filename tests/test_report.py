@@ -512,3 +512,18 @@ def test_single_dataset_rows_do_not_repeat_its_name(page):
     ledger = _section(page, "ledger")
     cells = re.findall(r'<th scope="row" data-label="row">(.*?)<small>', ledger)
     assert len(cells) == len(VERDICTS) and not [c for c in cells if "demo" in c]
+
+
+def test_several_datasets_without_a_pooled_row_give_a_sentence_each(run, tmp_path):
+    df = pd.read_csv(run / "claims.csv", keep_default_na=False)
+    other = df.iloc[[0]].assign(dataset=f"other {USER}", verdict="inconclusive")
+    pd.concat([df, other]).to_csv(run / "claims.csv", index=False)
+    page = report.render_report(run, citation_path=tmp_path / "CITATION.cff")
+    card = _card(page, "C01")
+    answers = re.findall(r'<p class="answer">(.*?)</p>', card, re.S)
+    assert len(answers) == 2
+    assert '<span class="scope">demo</span>' in answers[0] and "verdict: supported" in answers[0]
+    assert "other &lt;b&gt;x&lt;/b&gt;&amp;co" in answers[1] and "inconclusive" in answers[1]
+    # with several datasets every ledger row names its dataset
+    cells = re.findall(r'<th scope="row" data-label="row">(.*?)<small>', page)
+    assert all(c.startswith(("demo", "other")) for c in cells), cells

@@ -45,11 +45,13 @@ def test_the_issues_example_sentence():
     )
 
 
-def test_every_registry_claim_has_its_wording():
-    assert set(sentences.PHRASES) == set(CLAIMS)
+def test_every_registry_claim_gets_a_sentence():
+    """C01-C16 have their own wording; a claim the table does not know yet gets the generic
+    wording with its title."""
+    assert {f"C{i:02d}" for i in range(1, 17)} <= set(sentences.PHRASES) <= set(CLAIMS)
     for cid, claim in CLAIMS.items():
         r = row(claim_id=cid, estimate=0.5, ci_low=0.25, ci_high=0.75, claimed=claim.claimed,
-                verdict="inconclusive", estimand="the estimand")  # fmt: skip
+                verdict="inconclusive", estimand="the estimand", title=claim.title)  # fmt: skip
         text = sentence(r)
         assert "{" not in text and "}" not in text, (cid, text)
         assert text.endswith("is inconclusive."), (cid, text)
@@ -68,9 +70,10 @@ def test_sentences_without_an_estimate_give_the_reason():
     r = row(claim_id="C07", verdict="contradicted", reason="monotone: both end slopes agree")
     assert sentence(r).startswith("The Goldilocks zone (an inverted U peaking in the micro tier)")
     assert sentence(r).endswith("is contradicted: monotone: both end slopes agree.")
-    unknown = row(claim_id="C99", estimate=-0.5, ci_low=-0.7, ci_high=-0.3, estimand="a slope")
+    unknown = row(claim_id="C99", estimate=-0.5, ci_low=-0.7, ci_high=-0.3, estimand="a slope",
+                  title="Slopes fall")  # fmt: skip
     assert sentence(unknown) == (
-        "The estimate (a slope) is −0.500 (95% CI −0.700 to −0.300): the claim is supported."
+        "The estimate (a slope) is −0.500 (95% CI −0.700 to −0.300): 'Slopes fall' is supported."
     )
 
 
@@ -378,3 +381,24 @@ def test_default_citation_path_is_next_to_the_package():
     assert report.default_citation_path() == (
         Path(influtiers.__file__).resolve().parents[1] / "CITATION.cff"
     )
+
+
+def test_pooled_rows_show_their_inputs_and_weights(tmp_path):
+    from test_report import make_fake_run
+
+    run = make_fake_run(tmp_path)
+    df = pd.read_csv(run / "claims.csv", keep_default_na=False)
+    pooled = df.iloc[[1]].assign(dataset="pooled", platform="all", k=2, tau2=0.001, i2=0.2,
+                                 sources="a: x; b: <y>")  # fmt: skip
+    pd.concat([df, pooled]).to_csv(run / "claims.csv", index=False)
+    rec = {"datasets": ["a", "b"], "pooled": [
+        {"claim_id": "C02", "part": "", "sources": ["a: x", "b: <y>"], "effects": [1.1, 1.3],
+         "weights": [0.75, 0.25]},
+        {"claim_id": "C03", "part": "", "sources": ["a"], "effects": [1.0], "weights": ["x"]},
+    ]}  # fmt: skip
+    (run / "pooled.json").write_text(json.dumps(rec))
+    page = report.render_report(run, citation_path=tmp_path / "CITATION.cff")
+    card = re.search(r'id="claim-C02"(.*?)</article>', page, re.S).group(1)
+    assert "inputs (estimate, weight): a: x 1.1 (75%), b: &lt;y&gt; 1.3 (25%)" in card
+    first = re.search(r'<p class="answer">(.*?)</p>', card, re.S).group(1)
+    assert "pooled: a: x, b: &lt;y&gt;" in first  # the pooled row leads

@@ -68,16 +68,17 @@ def figure_claims(data: RunData, rel_stem: str, files: Mapping[str, Path]) -> tu
     return [], []
 
 
-def finding(data: RunData, claim_id: str, label: str | None) -> str:
+def finding(data: RunData, claim_id: str, label: str | None, *, overall: bool = False) -> str:
     """``C04 contradicted (overstated), estimate 1.16 (95% CI 1.09 to 1.24)`` for the claim's
-    headline rows in the dataset ``label`` (the run's only dataset when ``None``), else
-    its headline rows over every source."""
+    headline rows in the dataset ``label`` (the run's only dataset when ``None``), else (and
+    with ``overall``, for a figure of one claim across sources) its headline rows over every
+    source (the pooled row when there is one)."""
     rows = [r for r in data.claims if r.get("claim_id") == claim_id]
     mine = [r for r in rows if row_kind(r) in ("data", "descriptive")]
     datasets = list(dict.fromkeys(str(r.get("dataset", "")) for r in mine))
     if label is None and len(datasets) == 1:
         label = datasets[0]
-    heads = headline_rows([r for r in mine if str(r.get("dataset", "")) == label])
+    heads = [] if overall else headline_rows([r for r in mine if r.get("dataset") == label])
     if not heads:
         heads = headline_rows(rows)
     texts = []
@@ -145,7 +146,9 @@ def figure_item(data: RunData, rel_stem: str, files: Mapping[str, Path]) -> dict
         title += f", dataset {label}"
     alt = title + "."
     if drawn:
-        alt += " Ledger: " + "; ".join(finding(data, c, label) for c in drawn) + "."
+        named = bool(_CLAIM_ID.search(name))  # one claim across sources: its overall headline
+        alt += " Ledger: " + "; ".join(finding(data, c, label, overall=named) for c in drawn)
+        alt += "."
     if listed:
         alt += f" Listed beside it without a numeric comparison: {', '.join(listed)}."
     return {

@@ -17,6 +17,7 @@ from .sentences import (
     FE_PLATFORM,
     flags,
     headline_rows,
+    number,
     row_kind,
     scope,
     sentence,
@@ -83,11 +84,29 @@ def _others(rows: list[Mapping], heads: list[Mapping]) -> list[dict]:
     return out
 
 
-def claim_cards(rows: list[Mapping], *, several: bool | None = None) -> list[dict]:
+def pooled_inputs(pooled: Mapping | None) -> dict[tuple[str, str], list[tuple[str, float, float]]]:
+    """``{(claim, part): [(source, estimate, weight)]}`` from ``pooled.json``."""
+    out: dict[tuple[str, str], list[tuple[str, float, float]]] = {}
+    for p in (pooled or {}).get("pooled") or []:
+        if not isinstance(p, Mapping):
+            continue
+        srcs, eff, w = (list(p.get(k) or []) for k in ("sources", "effects", "weights"))
+        eff, w = [number(x) for x in eff], [number(x) for x in w]
+        if len(srcs) == len(eff) == len(w) and None not in eff + w:
+            key = (str(p.get("claim_id", "")), str(p.get("part", "") or ""))
+            out[key] = list(zip(map(str, srcs), eff, w, strict=True))
+    return out
+
+
+def claim_cards(
+    rows: list[Mapping], *, several: bool | None = None, pooled: Mapping | None = None
+) -> list[dict]:
     """One card per claim (ledger order). ``several``: the run has more than one dataset
-    (default: inferred from the rows)."""
+    (default: inferred from the rows); ``pooled``: ``pooled.json`` (each pooled row's
+    inputs and weights)."""
     if several is None:
         several = len(data_datasets(rows)) > 1
+    inputs = pooled_inputs(pooled)
     by_claim: dict[str, list[Mapping]] = {}
     for r in rows:
         by_claim.setdefault(str(r.get("claim_id", "")), []).append(r)
@@ -110,6 +129,9 @@ def claim_cards(rows: list[Mapping], *, several: bool | None = None) -> list[dic
                     "kind": row_kind(r),
                     "headline": id(r) in head_ids,
                     "flags": flags(r),
+                    "inputs": inputs.get((cid, str(r.get("part", "") or "")), [])
+                    if row_kind(r) == "pooled"
+                    else [],
                 }
             )
         answers = [
@@ -174,6 +196,7 @@ __all__ = [
     "data_datasets",
     "groups",
     "headline_tally",
+    "pooled_inputs",
     "sources_summary",
     "tally",
     "where",

@@ -154,7 +154,8 @@ def context(run_dir, citation_path=None) -> dict:
     """Everything the templates show, as plain data."""
     data = read_run(run_dir)
     head = sections.header(data)
-    cards = claim_cards(data.claims, several=len(data.labels) > 1)
+    several = True if len(data.labels) > 1 else None  # else: several datasets in the ledger
+    cards = claim_cards(data.claims, several=several, pooled=data.pooled)
     study_groups, shown = sections.studies(data)
     return {
         "head": head,

@@ -37,7 +37,7 @@ class Phrase:
     """How one claim's headline row is put into words.
 
     ``finding`` states the estimate (``{estimate}``, ``{estimand}``); ``claim`` names the
-    claim as the subject of the verdict (``{claimed}``, ``{band}``); ``scale`` writes the
+    claim as the subject of the verdict (``{claimed}``, ``{band}``, ``{title}``); ``scale`` writes the
     numbers: ``ratio`` (1.17x), ``number``, ``percent`` (a share: 0.47 -> 47%), ``money``
     ($111) or ``count``.
     """
@@ -81,7 +81,7 @@ PHRASES: dict[str, Phrase] = {
     ),
     "C08": Phrase(
         "The estimate is {estimate}",
-        "'a big influencer's post can cost over $10,000; a micro feed post $100'",
+        "the claim that a big influencer's post can cost over $10,000 and a micro feed post $100",
         "money",
     ),
     "C09": Phrase(
@@ -123,8 +123,8 @@ PHRASES: dict[str, Phrase] = {
         "number",
     ),
 }
-#: Wording of a claim the table does not know.
-GENERIC = Phrase("The estimate ({estimand}) is {estimate}", "the claim", "number")
+#: Wording of a claim the table does not know (a claim added to the registry later).
+GENERIC = Phrase("The estimate ({estimand}) is {estimate}", "{title}", "number")
 
 #: Verdict -> the words after the claim ("the claimed 1.6x is contradicted").
 VERDICT_PHRASES = {
@@ -256,6 +256,7 @@ def sentence(row: Mapping, phrase: Phrase | None = None) -> str:
     fields = {
         "estimate": on_scale(est, p.scale) if est is not None else "",
         "estimand": str(row.get("estimand", "") or "estimate"),
+        "title": f"'{row['title']}'" if row.get("title") else "the claim",
         "claimed": (
             on_scale(claimed, p.scale, zeros=False) if claimed is not None else "the claimed value"
         ),
