@@ -146,7 +146,7 @@ def _result_from(rec: Mapping):
     return PortfolioResult.from_dict(rec) if kind == "portfolio" else StatResult.from_dict(rec)
 
 
-def _evidence_options(definitions, ranked, definition, columns) -> dict:
+def evidence_options(definitions, ranked, definition, columns) -> dict:
     """``build_evidence``'s ``definitions``/``ranked``/``trimmed`` for ``analyse``."""
     defs = None if definitions is None else list(definitions)
     if ranked != "claims":
@@ -200,7 +200,7 @@ def analyse(
             evidence = build_evidence(
                 data,
                 currency=currency,
-                **_evidence_options(definitions, ranked, definition, data.columns),
+                **evidence_options(definitions, ranked, definition, data.columns),
             )
         finally:
             if owned:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from .config import SEED
 from .provenance import atomic_write, sha256_file
 from .tiers import BELOW, TIER_ORDER
 
@@ -190,15 +191,19 @@ def forest(
     log: bool = True,
     xlabel: str = "ratio",
     title: str = "",
+    ax=None,
 ):
     """Forest plot: one row per estimate with its interval, optional reference lines
     (e.g. ``{"claimed +60%": 1.6, "parity": 1.0}``) and a shaded band (e.g. an
-    equivalence margin)."""
+    equivalence margin). With ``ax`` it draws there, without legends."""
     d = df.reset_index(drop=True)
     if _nothing(d, estimate):
         return placeholder(title or "forest plot")
     # constrained layout makes room for long labels and the legends outside the axes
-    fig, ax = plt.subplots(figsize=(9.5, 0.45 * len(d) + 1.8), layout="constrained")
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(9.5, 0.45 * len(d) + 1.8), layout="constrained")
+    fig = ax.figure
     y = np.arange(len(d))[::-1]
     colours = [
         VERDICT_COLOURS.get(str(v), PALETTE[0]) if colour_by else PALETTE[0]
@@ -226,23 +231,16 @@ def forest(
     ax.set_xlabel(xlabel)
     if title:
         ax.set_title(_safe(title))
-    if colour_by and colour_by in d:
+    if own and colour_by and colour_by in d:  # with ``ax`` the caller places the legends
         handles = [
             matplotlib.lines.Line2D(
                 [], [], color=VERDICT_COLOURS.get(v, PALETTE[0]), marker="o", lw=2, label=v
             )
             for v in dict.fromkeys(d[colour_by].astype(str))
         ]
-        ax.add_artist(
-            ax.legend(
-                handles=handles,
-                loc="upper left",
-                bbox_to_anchor=(1.01, 1.0),
-                fontsize=8,
-                title=colour_by,
-            )
-        )
-    if reference or band:
+        ax.add_artist(ax.legend(handles=handles, title=colour_by, fontsize=8, loc="upper left",
+                                bbox_to_anchor=(1.01, 1.0)))  # fmt: skip
+    if own and (reference or band):
         ax.legend(loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8, frameon=True)
     cols = [c for c in (label, estimate, low, high, colour_by) if c and c in d]
     return fig, d[cols].copy()
@@ -280,9 +278,16 @@ def scheme_cutpoints(schemes: Sequence, *, title: str = "Tier cut-points by sche
 
 
 def tier_distribution(
-    table: pd.DataFrame, value: str, *, ylabel: str, title: str = "", log: bool = True
+    table: pd.DataFrame,
+    value: str,
+    *,
+    ylabel: str,
+    title: str = "",
+    log: bool = True,
+    seed: int = SEED,
 ):
-    """Influencer-level values by tier (box + points; one point per influencer)."""
+    """Influencer-level values by tier (box + points; one point per influencer, jittered
+    with ``seed``)."""
     d = table[["tier", value]].dropna()
     d = d[d[value] > 0] if log else d
     if _nothing(d):
@@ -304,9 +309,11 @@ def tier_distribution(
         legend=False,
         width=0.55,
     )
-    sns.stripplot(
-        data=d, x="tier", y=value, order=order, color="0.25", size=2, alpha=0.35, ax=ax, jitter=0.25
-    )
+    # one point per influencer, jittered sideways by a seeded generator: reruns draw the
+    # same picture, byte for byte (seaborn's stripplot draws from numpy's global state)
+    x = pd.Categorical(d["tier"], categories=order).codes + np.random.default_rng(seed).uniform(
+        -0.25, 0.25, len(d))  # fmt: skip
+    ax.scatter(x, d[value], s=4, color="0.25", alpha=0.35, linewidths=0, zorder=3)
     if log:
         ax.set_yscale("log")
     ax.set_ylabel(ylabel)
@@ -535,35 +542,49 @@ def stack_results(results: Mapping[str, object]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def claims_overview(frame: pd.DataFrame, *, title: str = "Every claim against what was claimed"):
-    """Forest of ledger rows on the relative scale (estimate ÷ claimed; 1 = as claimed).
-
-    ``frame`` comes from :func:`influtiers.claims.overview_frame`.
-    """
-    fig, data = forest(
-        frame,
-        label="label",
-        estimate="relative",
-        low="rel_low",
-        high="rel_high",
-        colour_by="verdict",
-        reference={"as claimed": 1.0},
-        xlabel="estimate ÷ claimed value (log scale; 1 = as claimed)",
-        title=title,
-    )
-    ax = fig.axes[0]
-    y = np.arange(len(frame))[::-1]
-    for yi, (_, r) in zip(y, frame.reset_index(drop=True).iterrows(), strict=True):
-        if pd.isna(r["relative"]):
-            ax.annotate(
-                f"{r['verdict']} (no numeric claim to compare)",
-                (0.02, yi),
-                xycoords=("axes fraction", "data"),
-                va="center",
-                fontsize=7,
-                color=VERDICT_COLOURS.get(r["verdict"], "0.3"),
-            )
-    return fig, data
+def claims_overview(frame: pd.DataFrame, *, title: str = "Claims against what was claimed"):
+    """The claims forest: ledger rows with a numeric comparison (estimate ÷ claimed value,
+    1 = as claimed) with their 95% intervals; the other claims listed beside it by evidence
+    type with their headline verdicts. ``frame`` comes from
+    :func:`influtiers.claims.overview_frame` (its ``shown`` column)."""
+    d = frame.reset_index(drop=True)
+    drawn = d[d["shown"] == "forest"].reset_index(drop=True)
+    listed = d[d["shown"] == "listed"].reset_index(drop=True)
+    lines: list[tuple[str, object, str]] = []
+    for evidence, g in listed.groupby("evidence", sort=False):
+        lines.append((str(evidence), "0.2", "bold"))
+        for cid, rows in g.groupby("claim_id", sort=False):
+            verdicts = [str(r.verdict) + (f" ({r.direction})" if r.direction else "") + (
+                f" on {r.platform}" if len(rows) > 1 else "") for r in rows.itertuples()]  # fmt: skip
+            short = str(rows["label"].iloc[0]).split(" · ")[0].removeprefix(f"{cid} ")
+            short = short if len(short) <= 30 else short[:29].rstrip() + "…"
+            v = str(rows["verdict"].iloc[0])
+            colour = "0.4" if v == "not-testable" else VERDICT_COLOURS.get(v, "0.3")
+            lines.append((f"{cid} {', '.join(verdicts)} · {short}", colour, "normal"))
+    height = max(0.42 * len(drawn) + 2.0, 0.2 * len(lines) + 2.6, 3.5)
+    fig = plt.figure(figsize=(14, height), layout="constrained")
+    ax, side = fig.subplots(1, 2, width_ratios=[2.1, 1])
+    if len(drawn):
+        forest(drawn, label="label", estimate="relative", low="rel_low", high="rel_high",
+               colour_by="verdict", reference={"as claimed": 1.0}, title=title, ax=ax,
+               xlabel="estimate ÷ claimed value (log scale; 1 = as claimed)")  # fmt: skip
+    else:
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no claim with a numeric comparison on these data", ha="center")
+    side.axis("off")
+    side.set_title("No numeric comparison:\nheadline verdicts by evidence type", loc="left",
+                   fontsize=10, weight="bold")  # fmt: skip
+    for i, (text, colour, weight) in enumerate(lines):
+        side.annotate(_safe(text), (0, 1), xycoords="axes fraction", xytext=(0, -14 * i - 4),
+                      textcoords="offset points", va="top", fontsize=8.5, color=colour,
+                      weight=weight)  # fmt: skip
+    handles = [matplotlib.lines.Line2D([], [], color=VERDICT_COLOURS.get(v, PALETTE[0]),
+                                       marker="o", lw=2, label=v)
+               for v in dict.fromkeys(drawn["verdict"].astype(str))]  # fmt: skip
+    handles.append(matplotlib.lines.Line2D([], [], color="0.3", ls="--", lw=1, label="as claimed"))
+    side.legend(handles=handles, loc="lower left", fontsize=8, title="forest", frameon=True)
+    cols = ["claim_id", "label", "evidence", "verdict", "relative", "rel_low", "rel_high", "shown"]
+    return fig, pd.concat([drawn, listed], ignore_index=True)[cols]
 
 
 def specification_curve(curve: pd.DataFrame, *, claimed: float | None = None, title: str = ""):

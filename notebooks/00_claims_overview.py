@@ -13,11 +13,11 @@
 #
 # **Question.** What do the data say about every claim the five articles make?
 #
-# **Claims ruled on:** C01–C23 (the whole ledger, `influtiers.claims`).
+# **Claims ruled on:** C01–C16 (the whole ledger, `influtiers.claims`).
 #
 # **Data and definitions.** Each claim's operationalisation (metric, unit, tiers,
 # scheme, test and decision rule) is in the ledger: `influtiers claims --data DATA`
-# prints it, and the studies 01–08 and 10 work through each one. The unit of analysis is
+# prints it, and the studies 01–08 work through each one. The unit of analysis is
 # the influencer (posts are nested in influencers); engagement rate = (likes +
 # comments) / followers unless a row says otherwise. Verdicts of tests on data:
 # supported, contradicted (with a direction: overstated or understated), inconclusive,
@@ -78,13 +78,15 @@ ledger = s.ledger()
 print(ledger.summary())
 
 # %% [markdown]
-# Every claim's estimate relative to what was claimed (estimate ÷ claimed value, so
-# 1 = exactly as claimed), with its 95% interval where the test gives one. Claims
-# without a numeric claimed value, or not testable here, are listed without a point.
-# One row per claim and platform (the headline rows); the parts are in the table below.
+# The claims forest: every ledger row with a numeric comparison (an estimate against
+# the number the article claims) relative to that number (estimate ÷ claimed value, so
+# 1 = exactly as claimed), with its 95% interval. The other claims (directional claims
+# without a number, definitions, the article's arithmetic, simulations without a claimed
+# value, claims not testable here) are listed beside it by evidence type, with their
+# headline verdicts (the platform fixed-effects row when there are several platforms).
 
 # %%
-fig, d = plots.claims_overview(claims.overview_frame(ledger[ledger["part"] == ""]))
+fig, d = plots.claims_overview(claims.overview_frame(ledger))
 s.save(fig, d, "00_claims_forest")
 plt.show()
 

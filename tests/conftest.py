@@ -85,3 +85,17 @@ def writes_fail_midway(monkeypatch):
     real_fdopen = os.fdopen
     monkeypatch.setattr(prov.os, "fdopen", lambda *a, **k: _HalfWriter(real_fdopen(*a, **k)))
     return monkeypatch
+
+
+@pytest.fixture(scope="session")
+def reproduced_run(tmp_path_factory, export_dataset):
+    """A real run directory: ``reproduce`` on the export and the published library, with
+    the claims overview (00) and one study (03); its report.html is the real page."""
+    from influtiers.reproduce import DataSpec, reproduce
+
+    csv, mapping = export_dataset
+    out = tmp_path_factory.mktemp("reproduced") / "run"
+    specs = [DataSpec("export", csv, mapping), DataSpec("benchmarks", "benchmarks")]
+    res = reproduce(datasets=specs, out=out, only=["00", "03"], progress=False, seed=5)
+    assert [s["status"] for s in res.studies] == ["ok", "ok"]
+    return out

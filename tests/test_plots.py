@@ -181,26 +181,60 @@ def test_benchmark_rates():
     assert set(data["series"]) == {"S1 · instagram · er_followers", "S2 · tiktok · er_views"}
 
 
-def test_claims_overview():
-    frame = pd.DataFrame(
-        {
-            "claim_id": ["C01", "C02"],
-            "label": ["C01 parity", "C02 lift"],
-            "verdict": ["supported", "not-testable"],
-            "estimate": [1.0, np.nan],
-            "ci_low": [0.9, np.nan],
-            "ci_high": [1.1, np.nan],
-            "claimed": [1.0, 1.6],
-            "relative": [1.0, np.nan],
-            "rel_low": [0.9, np.nan],
-            "rel_high": [1.1, np.nan],
-        }
-    )
+def _ledger_rows(*rows) -> pd.DataFrame:
+    from influtiers.claims import LEDGER_COLUMNS
+
+    base = dict.fromkeys(LEDGER_COLUMNS, "")
+    base.update(dataset="d", platform="all", evidence="posts", title="A claim")
+    out = pd.DataFrame([{**base, **r} for r in rows], columns=LEDGER_COLUMNS)
+    for c in ("estimate", "ci_low", "ci_high", "claimed"):
+        out[c] = pd.to_numeric(out[c])
+    return out
+
+
+def test_claims_overview_draws_numeric_comparisons_and_lists_the_others():
+    from influtiers.claims import overview_frame
+
+    led = _ledger_rows(
+        {"claim_id": "C01", "verdict": "descriptive", "evidence": "definitional", "estimate": 0.4},
+        {"claim_id": "C04", "platform": "instagram", "verdict": "contradicted",
+         "estimate": 1.1, "ci_low": 1.0, "ci_high": 1.2, "claimed": 1.6},
+        {"claim_id": "C04", "platform": "tiktok", "verdict": "inconclusive",
+         "estimate": 1.2, "ci_low": 1.05, "ci_high": 1.35, "claimed": 1.6},
+        {"claim_id": "C04", "platform": "all (platform FE)", "verdict": "contradicted",
+         "estimate": 1.15, "ci_low": 1.08, "ci_high": 1.23, "claimed": 1.6},
+        {"claim_id": "C05", "platform": "instagram", "verdict": "supported", "estimate": -0.1},
+        {"claim_id": "C05", "platform": "all (platform FE)", "verdict": "supported",
+         "estimate": -0.1, "ci_low": -0.12, "ci_high": -0.08},
+        {"claim_id": "C13", "evidence": "simulation", "verdict": "supported", "estimate": 2.5},
+        {"claim_id": "C16", "verdict": "not-testable", "reason": "no market size"},
+        {"claim_id": "C16", "dataset": "benchmarks: IMH", "evidence": "published aggregates",
+         "verdict": "consistent", "estimate": 16.4, "claimed": 16.4},
+    )  # fmt: skip
+    frame = overview_frame(led)
     fig, data = _check(
-        plots.claims_overview(frame), ["label", "relative", "rel_low", "rel_high", "verdict"]
+        plots.claims_overview(frame),
+        ["claim_id", "label", "evidence", "verdict", "relative", "rel_low", "rel_high", "shown"],
     )
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert any("no numeric claim" in t for t in texts)  # the untestable row is annotated
+    drawn = data[data["shown"] == "forest"]
+    listed = data[data["shown"] == "listed"]
+    # only the numeric comparisons are drawn (estimate ÷ claimed), one row each
+    assert list(drawn["claim_id"]) == ["C04", "C04", "C04"]
+    assert drawn["relative"].tolist() == pytest.approx([1.1 / 1.6, 1.2 / 1.6, 1.15 / 1.6])
+    assert sorted(t.get_text() for t in fig.axes[0].get_yticklabels()) == sorted(drawn["label"])
+    assert "platform FE" in drawn["label"].iloc[2]
+    # the others: each claim's headline row, by evidence type; published rows are not drawn
+    assert dict(zip(listed["claim_id"], listed["evidence"], strict=True)) == {
+        "C01": "definitional",
+        "C05": "posts",
+        "C13": "simulation",
+        "C16": "posts",
+    }
+    assert listed.set_index("claim_id").loc["C05", "verdict"] == "supported"
+    side = [t.get_text() for t in fig.axes[1].texts]
+    assert side[0] == "definitional" and "simulation" in side
+    assert any(t.startswith("C05 supported") for t in side)
+    assert any(t.startswith("C16 not-testable") for t in side)
 
 
 def test_specification_curve():
@@ -310,3 +344,73 @@ def test_save_figure_csv_float_format(tmp_path):
     data = pd.DataFrame({"x": [0.1 + 0.2, 1 / 3]})
     plots.save_figure(fig, "f", data, tmp_path)
     assert (tmp_path / "f.csv").read_text().splitlines() == ["x", "0.3", "0.3333333333"]
+
+
+# ---------------------------------------------------------------- byte-identical reruns
+def _costs() -> pd.DataFrame:
+    t = _influencers()
+    return t.assign(cost_per_post=t["followers"] * 0.01 * (1 + t["rate_mean"]))
+
+
+FIGURES = {
+    "tier_distribution": lambda: plots.tier_distribution(_influencers(), "rate_mean", ylabel="r"),
+    "binned_curve": lambda: plots.binned_curve(_influencers(), "rate_mean", ylabel="r"),
+    "price_by_tier": lambda: plots.price_by_tier(_costs()),
+    "forest": lambda: plots.forest(_results(), reference={"parity": 1.0}, band=(0.8, 1.25)),
+    "histogram": lambda: plots.histogram(
+        pd.DataFrame({"x": np.linspace(0, 1, 200), "g": ["a", "b"] * 100}),
+        "x",
+        hue="g",
+        xlabel="x",
+    ),
+}
+
+
+def _saved_bytes(make, out) -> dict[str, bytes]:
+    fig, data = make()
+    paths = plots.save_figure(fig, "f", data, out, {"seed": 1, "influtiers_version": "0"})
+    plt.close(fig)
+    return {k: open(p, "rb").read() for k, p in paths.items()}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_reruns_give_byte_identical_png_and_svg(name, tmp_path):
+    """Every random jitter is seeded: rendering a figure twice, with numpy's global random
+    state (what unseeded jitter draws from) different each time, gives the same bytes."""
+    saved = np.random.get_state()  # noqa: NPY002 - the legacy global state is the point
+    try:
+        runs = []
+        for i in (1, 2):
+            np.random.seed(i)  # noqa: NPY002
+            runs.append(_saved_bytes(FIGURES[name], tmp_path / str(i)))
+    finally:
+        np.random.set_state(saved)  # noqa: NPY002
+    for kind in ("png", "svg", "csv"):
+        assert runs[0][kind] == runs[1][kind], f"{name}: {kind} differs between reruns"
+
+
+def test_tier_points_are_jittered_by_their_seed():
+    """The points are spread sideways (jitter exists), the same seed puts them in the same
+    place, another seed elsewhere; seaborn's unseeded stripplot would move on every call
+    (the reason for seeding: the negative control of the byte test above)."""
+
+    def offsets(**kw):
+        fig, _ = plots.tier_distribution(_influencers(), "rate_mean", ylabel="r", **kw)
+        (points,) = [c for c in fig.axes[0].collections if len(c.get_offsets()) == 60]
+        xy = np.asarray(points.get_offsets())
+        plt.close(fig)
+        return xy
+
+    a, b, c = offsets(), offsets(), offsets(seed=99)
+    assert np.ptp(a[:, 0] - np.round(a[:, 0])) > 0.2  # spread around each tier's centre
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a[:, 0], c[:, 0])
+    import seaborn as sns
+
+    xs = []
+    for _ in range(2):
+        fig, ax = plt.subplots()
+        sns.stripplot(data=_influencers(), x="tier", y="rate_mean", ax=ax, jitter=0.25)
+        xs.append(np.concatenate([np.asarray(col.get_offsets())[:, 0] for col in ax.collections]))
+        plt.close(fig)
+    assert not np.array_equal(xs[0], xs[1])

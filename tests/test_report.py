@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import html
 import io
 import json
 import re
@@ -71,7 +72,16 @@ def make_fake_run(root: Path, *, source: str = "demo", citation: bool = True) ->
     run.mkdir(parents=True)
     for name, colour in zip(FIGURES, ("#0072B2", "#D55E00", "#009E73"), strict=True):
         _png(run / "figures" / f"{name}.png", colour)
-    (run / "figures" / "manifest.json").write_text("{}")
+    figure_provenance = {
+        "data": source,
+        "data_sha256": SHA,
+        "git_commit": "0123456789abcdef0123456789abcdef01234567",
+        "influtiers_version": "0.1.0",
+        "parameters": {"study": "03_engagement_parity", "seed": 7, "scheme": USER},
+    }
+    (run / "figures" / "manifest.json").write_text(
+        json.dumps({"03_parity_forest": {"files": {}, "provenance": figure_provenance}})
+    )
 
     rows = []
     for i, verdict in enumerate(VERDICTS):
@@ -226,21 +236,37 @@ def page(run, tmp_path) -> str:
 
 
 def _section(page: str, sid: str) -> str:
-    m = re.search(rf'<section id="{sid}">(.*?)</section>', page, re.S)
+    m = re.search(rf'<section id="{sid}"[^>]*>(.*?)</section>', page, re.S)
     assert m, f"no section {sid}"
+    return m.group(1)
+
+
+def _card(page: str, claim_id: str) -> str:
+    m = re.search(rf'<article class="claim" id="claim-{claim_id}"[^>]*>(.*?)</article>', page, re.S)
+    assert m, f"no card for {claim_id}"
     return m.group(1)
 
 
 def test_page_has_every_claim_with_badge_and_numbers(page):
     ledger = _section(page, "ledger")
     for i, verdict in enumerate(VERDICTS):
-        assert f'id="claim-C0{i + 1}"' in ledger
-        assert f'title="verdict: {verdict}"' in ledger  # badge carries the word, not just colour
-    assert f'data-rows="{len(VERDICTS)}"' in ledger
+        card = _card(ledger, f"C0{i + 1}")
+        assert f'title="verdict: {verdict}"' in card  # badge carries the word, not just colour
+        assert card.count('class="answer"') == 1  # one plain sentence per claim
+        assert card.count("<tbody>") == 1 and card.count('<tr id="row-') == 1
+    n = len(VERDICTS)
+    assert f'<section id="ledger" data-rows="{n}" data-claims="{n}"' in page
     assert "1.235" in ledger and "[0.9877, 1.5]" in ledger and "1.6" in ledger
-    assert ledger.count("<tbody>") == 1
-    assert len(re.findall(r'<tr id="claim-', ledger)) == len(VERDICTS)
+    assert len(re.findall(r'<tr id="row-', ledger)) == len(VERDICTS)
     assert "micro=12; macro=8 influencers<br>240 posts" in ledger
+    # the sentence states estimate, interval, claimed value and verdict in words
+    c02 = html.unescape(_card(ledger, "C02"))
+    assert (
+        "Micro-influencers' engagement rate is 1.23x macro's (95% CI 0.988–1.50): 'about "
+        "equal' (a ratio within the claim's band) is contradicted." in c02
+    )
+    c04 = html.unescape(_card(ledger, "C04"))
+    assert f"The claimed 1.6x cannot be tested on these data: {NOT_TESTABLE_REASON}." in c04
 
 
 def test_every_figure_embedded_and_nothing_external(page, run):
@@ -294,18 +320,27 @@ def test_studies_sections(page):
 def test_header_demo_note_validation_and_provenance(page, run):
     header = page.split("</header>")[0]
     assert "Synthetic demo data" in header
-    assert SHA in header and "0.1.0" in header and "0123456789abcdef" in header
-    assert "seed" in header and "&lt;b&gt;x&lt;/b&gt;&amp;co" in header
+    assert "0.1.0" in header and "0123456789ab" in header and 'href="#provenance"' in header
     val = _section(page, "validation")
     assert "250 = 240 + 10" in val
     assert "negative_count" in val and "missing_followers" in val
     assert 'href="quarantine.csv"' in val
     prov = _section(page, "provenance")
-    assert SHA in prov and "<details>" in prov
+    assert SHA in prov and "<details" in prov
+    assert "seed" in prov and "&lt;b&gt;x&lt;/b&gt;&amp;co" in prov  # parameters, escaped
     for rel, rec in json.loads((run / "manifest.json").read_text())["files"].items():
         assert rel in prov and rec["sha256"] in prov
     assert "✓ matches" in prov and "changed since the run" not in prov
     assert "03_engagement_parity" in prov and "4.20 s" in prov
+
+
+def test_page_leads_with_answers_and_ends_with_provenance(page):
+    """Answers first, then the claims forest and the studies; provenance and citing last."""
+    order = [m.group(1) for m in re.finditer(r'<section id="([a-z]+)"', page)]
+    assert order == ["ledger", "forest", "studies", "figures", "validation", "provenance", "cite"]
+    # nothing but the header comes before the first answer
+    first = page.index('class="answer"')
+    assert page.index("</header>") < first < page.index('<section id="forest"')
 
 
 def test_citation_block(page):
@@ -447,23 +482,48 @@ def test_real_ledger_columns_round_trip(run, tmp_path):
     """claims.csv as written by pandas (NaN -> empty, <NA> -> empty) renders dashes."""
     df = pd.read_csv(run / "claims.csv")
     assert list(df.columns) == LEDGER_COLUMNS
-    ledger = _section(report.render_report(run, citation_path=tmp_path / "CITATION.cff"), "ledger")
-    row = re.search(r'<tr id="claim-C04">(.*?)</tr>', ledger, re.S).group(1)
+    page = report.render_report(run, citation_path=tmp_path / "CITATION.cff")
+    row = re.search(r"<tr id=\"row-C04-1\"[^>]*>(.*?)</tr>", _card(page, "C04"), re.S).group(1)
     assert "—" in row and NOT_TESTABLE_REASON in row
 
 
 def test_claim_on_several_datasets_keeps_ids_unique(run, tmp_path):
     df = pd.read_csv(run / "claims.csv", keep_default_na=False)
-    extra = df.iloc[[0]].assign(dataset="benchmarks: Markerly 2016", verdict="contradicted")
+    extra = df.iloc[[0]].assign(
+        dataset="benchmarks: Markerly 2016",
+        evidence="published aggregates",
+        verdict="inconsistent",
+        summary=f"published {XSS}",
+    )
     pd.concat([df, extra]).to_csv(run / "claims.csv", index=False)
     page = report.render_report(run, citation_path=tmp_path / "CITATION.cff")
     ids = [a["id"] for _, a in _parse(page).tags if "id" in a]
     assert len(ids) == len(set(ids))
+    card = _card(page, "C01")
+    assert 'id="row-C01-1"' in card and 'id="row-C01-2"' in card
+    assert f'data-rows="{len(VERDICTS) + 1}"' in page
+    # the published row is listed by evidence type, not read as the claim's data verdict
+    assert card.count('class="answer"') == 1 and 'title="verdict: supported"' in card
+    assert 'class="others"' in card and "published: Markerly 2016" in card
+    assert "Markerly 2016." in html.unescape(card.split('class="others"')[1])
+
+
+def test_single_dataset_rows_do_not_repeat_its_name(page):
     ledger = _section(page, "ledger")
-    n = len(VERDICTS)
-    assert 'id="claim-C01-2"' in ledger and f"{n + 1} ledger rows on {n} claims" in ledger
-    assert "<th scope='col'>dataset</th>" in ledger and "benchmarks: Markerly 2016" in ledger
+    cells = re.findall(r'<th scope="row" data-label="row">(.*?)<small>', ledger)
+    assert len(cells) == len(VERDICTS) and not [c for c in cells if "demo" in c]
 
 
-def test_single_dataset_matching_source_has_no_dataset_column(page):
-    assert "<th scope='col'>dataset</th>" not in _section(page, "ledger")
+def test_several_datasets_without_a_pooled_row_give_a_sentence_each(run, tmp_path):
+    df = pd.read_csv(run / "claims.csv", keep_default_na=False)
+    other = df.iloc[[0]].assign(dataset=f"other {USER}", verdict="inconclusive")
+    pd.concat([df, other]).to_csv(run / "claims.csv", index=False)
+    page = report.render_report(run, citation_path=tmp_path / "CITATION.cff")
+    card = _card(page, "C01")
+    answers = re.findall(r'<p class="answer">(.*?)</p>', card, re.S)
+    assert len(answers) == 2
+    assert '<span class="scope">demo</span>' in answers[0] and "verdict: supported" in answers[0]
+    assert "other &lt;b&gt;x&lt;/b&gt;&amp;co" in answers[1] and "inconclusive" in answers[1]
+    # with several datasets every ledger row names its dataset
+    cells = re.findall(r'<th scope="row" data-label="row">(.*?)<small>', page)
+    assert all(c.startswith(("demo", "other")) for c in cells), cells

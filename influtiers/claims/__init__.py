@@ -17,7 +17,15 @@ Examples
 from .context import Context, ranked_definitions
 from .eval_costs import SCENARIO_C11, cost_table, portfolio_budget, scenario_audit
 from .evaluators import EVALUATORS
-from .ledger import Ledger, evaluate, evaluate_claim, ledger_records, overview_frame, run_ledger
+from .ledger import (
+    Ledger,
+    evaluate,
+    evaluate_claim,
+    headline_mask,
+    ledger_records,
+    overview_frame,
+    run_ledger,
+)
 from .model import (
     ARITHMETIC,
     DATA_VERDICTS,
@@ -51,6 +59,7 @@ __all__ = [
     "evaluate",
     "evaluate_claim",
     "ledger_records",
+    "headline_mask",
     "overview_frame",
     "portfolio_budget",
     "ranked_definitions",

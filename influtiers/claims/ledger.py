@@ -14,10 +14,13 @@ from ..errors import NotTestable
 from .context import FE, Context, not_testable_from
 from .evaluators import EVALUATORS
 from .model import (
+    ARITHMETIC,
     COUNT_COLUMNS,
+    DEFINITIONAL,
     LEDGER_COLUMNS,
     NUMERIC_COLUMNS,
     POSTS,
+    PUBLISHED,
     VERDICTS,
     Claim,
     ClaimResult,
@@ -241,20 +244,73 @@ def ledger_records(df: pd.DataFrame) -> list[dict]:
     return out
 
 
+def headline_mask(ledger: pd.DataFrame) -> pd.Series:
+    """Which rows head their claim: the pooled rows if there are any; else per dataset
+    the ``all (platform FE)`` row, else its ``all`` row or its only row (every platform
+    row when there are several and neither); descriptive rows only for a claim with
+    nothing else, published rows only for a claim with only published rows."""
+    d = pd.DataFrame(ledger)
+    kind = pd.Series(np.select(
+        [d["dataset"] == "pooled", d["evidence"] == PUBLISHED,
+         (d["verdict"] == "descriptive") | d["evidence"].isin((DEFINITIONAL, ARITHMETIC))],
+        ["pooled", "published", "descriptive"], "data",
+    ), index=d.index)  # fmt: skip
+    top = d["part"].astype(str) == ""
+    head = pd.Series(False, index=d.index)
+    for _, g in d.groupby("claim_id", sort=False):
+        pooled = g[kind[g.index] == "pooled"]
+        if len(pooled):
+            head[pooled.index[top[pooled.index]] if top[pooled.index].any() else pooled.index] = (
+                True
+            )
+            continue
+        for want in ("data", "descriptive", "published"):
+            rows = g[(kind[g.index] == want) & top[g.index]]
+            for _, one in rows.groupby("dataset", sort=False):
+                fe, every = one[one["platform"] == FE], one[one["platform"].isin(("all", ""))]
+                pick = (
+                    fe[:1]
+                    if len(fe)
+                    else one
+                    if len(one) == 1
+                    else every[:1]
+                    if len(every)
+                    else one
+                )
+                head[pick.index] = True
+            if len(rows):
+                break
+    return head
+
+
 def overview_frame(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Ledger rows on a common scale for one overview figure: ``relative`` = estimate ÷
-    claimed (and the interval likewise) where both are positive numbers."""
-    d = pd.DataFrame(ledger).copy()
+    """Ledger rows for the claims forest: ``relative`` = estimate ÷ claimed (and the
+    interval likewise) on tests of data where both are positive numbers (a numeric
+    comparison: ``shown = "forest"``); the headline rows of the other claims are listed
+    beside it by evidence type (``shown = "listed"``); other rows are not shown."""
+    d = pd.DataFrame(ledger).copy().reset_index(drop=True)
     est, lo, hi, cl = (
         pd.to_numeric(d[c], errors="coerce") for c in ("estimate", "ci_low", "ci_high", "claimed")
     )
-    ok = (cl > 0) & (est > 0) & np.isfinite(cl)
+    data_row = ~d["evidence"].isin((PUBLISHED, DEFINITIONAL, ARITHMETIC)) & (
+        d["verdict"] != "descriptive"
+    )
+    ok = data_row & (cl > 0) & (est > 0) & np.isfinite(cl)
     d["relative"] = (est / cl).where(ok)
     d["rel_low"] = (lo / cl).where(ok & (lo > 0))
     d["rel_high"] = (hi / cl).where(ok & (hi > 0))
-    d["label"] = d["claim_id"] + " " + d["title"].str.slice(0, 64)
-    cols = ["claim_id", "label", "verdict", "estimate", "ci_low", "ci_high", "claimed",
-            "relative", "rel_low", "rel_high"]  # fmt: skip
+    short = d["title"].astype(str).map(lambda t: t if len(t) <= 40 else t[:39].rstrip() + "…")
+    where = d["platform"].astype(str).where(~d["platform"].isin(("", "all")), "")
+    where = where.str.replace(FE, "platform FE", regex=False)
+    several = d.loc[data_row, "dataset"].nunique() > 1
+    where = (d["dataset"].astype(str) + " " + where).str.strip() if several else where
+    where = (where + " " + d["part"].astype(str)).str.strip()
+    d["label"] = d["claim_id"] + " " + short + np.where(where != "", " · " + where, "")
+    plotted = d.groupby("claim_id")["relative"].transform(lambda s: s.notna().any())
+    d["shown"] = np.where(ok, "forest", np.where(~plotted & headline_mask(d), "listed", ""))
+    cols = ["claim_id", "label", "evidence", "platform", "part", "verdict", "direction",
+            "estimate", "ci_low", "ci_high", "claimed", "relative", "rel_low", "rel_high",
+            "shown"]  # fmt: skip
     return d[cols]
 
 
@@ -265,6 +321,7 @@ __all__ = [
     "scopes",
     "evaluate",
     "evaluate_claim",
+    "headline_mask",
     "ledger_records",
     "overview_frame",
     "platform_label",

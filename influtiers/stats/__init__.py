@@ -1,7 +1,7 @@
 """Statistics engine: tests of claims about influencer tiers.
 
 The unit of analysis is the influencer. Tiers are compared on one row per
-influencer (the influencer table of :func:`influtiers.aggregate.influencer_table`),
+influencer (the influencer table of :func:`influtiers.evidence.influencer_table`),
 or posts are modelled with cluster-robust standard errors by influencer. Every
 random step takes a ``seed``. Every test returns a :class:`StatResult` (estimate,
 interval, statistics, group sizes, definition, method, unit, flags, verdict,

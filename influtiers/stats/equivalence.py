@@ -174,7 +174,7 @@ def equivalence_test(
 ) -> StatResult:
     """Is group ``a`` equivalent to group ``b`` within ``margin`` (ratio of geometric means)?
 
-    ``table`` is an influencer table (:func:`influtiers.aggregate.influencer_table`);
+    ``table`` is an influencer table (:func:`influtiers.evidence.influencer_table`);
     one influencer is one observation. ``margin`` is ``(low, upp)`` on the ratio
     scale or one number ``m`` meaning ``(1/m, m)``.
 

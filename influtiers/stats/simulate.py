@@ -202,7 +202,7 @@ def fast_rates(posts: pd.DataFrame) -> pd.DataFrame:
     """Per-influencer ``rate_mean``, ``rate_median``, ``engagement_mean`` of simulated posts.
 
     A numpy shortcut for simulation loops (simulated posts have no missing counts
-    and are sorted by influencer); it matches :func:`influtiers.aggregate.influencer_table`
+    and are sorted by influencer); it matches :func:`influtiers.evidence.influencer_table`
     on these columns (checked in the tests).
     """
     acc = posts["account_id"].to_numpy()
