@@ -28,6 +28,7 @@ from pathlib import Path
 from . import config
 from .claims import Ledger, evaluate
 from .claims.ledger import platform_label
+from .csvsafe import safe_csv
 from .evidence import Evidence, build_evidence
 from .provenance import atomic_write
 from .stats import PortfolioResult, StatResult
@@ -98,7 +99,7 @@ class Analysis:
         ev_dir = d / "evidence" if label is None else d / "evidence" / label
         out = self.evidence.write(ev_dir)
         if label is None:
-            out.append(atomic_write(d / "claims.csv", self.ledger.to_csv(index=False)))
+            out.append(atomic_write(d / "claims.csv", safe_csv(self.ledger)))
             out.append(atomic_write(d / "claims.md", self.ledger.to_markdown_table() + "\n"))
             out.append(atomic_write(d / "claims.json", self.ledger.to_records_json() + "\n"))
         rec = {

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from .csvsafe import safe_csv
 from .provenance import atomic_write, sha256_file
 from .tiers import BELOW, TIER_ORDER
 
@@ -80,11 +81,16 @@ def save_figure(
     data: pd.DataFrame,
     output_dir: str | Path,
     provenance: Mapping | None = None,
+    *,
+    run_id: str | None = None,
 ) -> dict[str, str]:
     """Save ``fig`` as PNG and SVG and ``data`` as CSV; record them in ``manifest.json``.
 
     Returns the written paths. Files are written atomically; rerunning with the same
-    inputs gives identical CSV bytes and identical figure data.
+    inputs gives identical CSV, PNG and SVG bytes: the provenance in the image metadata
+    holds nothing that changes between runs, and the run's id (``run_id``) is recorded in
+    ``manifest.json`` only. Text cells of the CSV that a spreadsheet would run as a
+    formula are neutralised (:func:`influtiers.csvsafe.safe_csv`).
     """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -111,13 +117,15 @@ def save_figure(
         metadata={"Date": None, "Description": desc, "Creator": "influtiers"},
     )
     paths["svg"] = atomic_write(out / f"{name}.svg", buf.getvalue())
-    paths["csv"] = atomic_write(out / f"{name}.csv", data.to_csv(index=False, float_format="%.10g"))
+    paths["csv"] = atomic_write(out / f"{name}.csv", safe_csv(data, float_format="%.10g"))
     manifest_path = out / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     manifest[name] = {
         "files": {k: {"path": p.name, "sha256": sha256_file(p)} for k, p in paths.items()},
         "provenance": prov,
     }
+    if run_id is not None:
+        manifest[name]["run_id"] = run_id
     atomic_write(manifest_path, json.dumps(manifest, indent=2, sort_keys=True, default=str))
     return {k: str(p) for k, p in paths.items()}
 
@@ -304,9 +312,13 @@ def tier_distribution(
         legend=False,
         width=0.55,
     )
-    sns.stripplot(
-        data=d, x="tier", y=value, order=order, color="0.25", size=2, alpha=0.35, ax=ax, jitter=0.25
-    )
+    # the points, jittered with a fixed seed (seaborn's stripplot draws from numpy's global
+    # random state): reruns give byte-identical figures
+    rng = np.random.default_rng(0)
+    for i, t in enumerate(order):
+        y = d.loc[d["tier"] == t, value].to_numpy(float)
+        ax.scatter(i + rng.uniform(-0.25, 0.25, len(y)), y, s=4, color="0.25", alpha=0.35,
+                   linewidths=0, zorder=3)  # fmt: skip
     if log:
         ax.set_yscale("log")
     ax.set_ylabel(ylabel)

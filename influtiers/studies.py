@@ -195,6 +195,11 @@ class StudySession:
             finally:
                 ds.close()
         self.load_seconds = time.perf_counter() - t0
+        #: the id of the run this session reads (recorded with each saved figure)
+        self.run_id = (
+            synthesis.settings.get("run_id") if synthesis is not None
+            else self.analysis.settings.get("run_id")
+        )  # fmt: skip
         self.scheme = scheme
         self.seed = int(seed)
         self.margin = tuple(float(m) for m in margin)
@@ -341,14 +346,12 @@ class StudySession:
             return {}
         from .plots import save_figure
 
-        return save_figure(fig, name, data, self.output_dir, self.provenance())
+        return save_figure(fig, name, data, self.output_dir, self.provenance(), run_id=self.run_id)
 
     def watermark(self) -> str:
         text = _watermark(None, self.params)
-        return (
-            text
-            + f"\ndata sha256: {self.data_sha256}\nstudy {self.study.name} version {self.study.version}"
-        )
+        text += f"\ndata sha256: {self.data_sha256}\nstudy {self.study.name} version {self.study.version}"
+        return text + (f"\nrun id: {self.run_id}" if self.run_id else "")
 
 
 def _num(x, digits: int) -> str:
@@ -407,28 +410,39 @@ def execute(
     *,
     kernel_name: str = "python3",
     progress: bool = False,
+    cwd=None,
 ) -> Path:
     """Execute a study notebook with papermill, writing the executed copy to ``output_path``.
 
     The process working directory is never changed (papermill's ``cwd`` would
-    ``os.chdir`` the whole process): notebooks resolve every path from the package,
-    so the kernel's working directory does not matter, and ``output_path`` and the
-    parameters are absolute."""
+    ``os.chdir`` the whole process). ``cwd`` is the *kernel's* working directory: a run
+    passes its run directory, so that the parameters can be paths relative to the run
+    (``run_dir="."``, ``output_dir="figures"``) and no file records where the run was
+    staged; the executed notebook then records its own path relative to ``cwd``."""
     import papermill as pm
 
     s = study if isinstance(study, Study) else get_study(study)
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(f".{output_path.name}.tmp.ipynb")
+    extra = {} if cwd is None else {"resources": {"metadata": {"path": str(cwd)}}}
     try:
-        pm.execute_notebook(
+        nb = pm.execute_notebook(
             str(s.notebook),
             str(tmp),
             parameters=dict(parameters or {}),
             kernel_name=kernel_name,
             progress_bar=progress,
             log_output=False,
+            **extra,
         )
+        if cwd is not None:
+            import nbformat
+
+            meta = nb.metadata.get("papermill", {})
+            meta["output_path"] = output_path.relative_to(Path(cwd)).as_posix()
+            meta["input_path"] = f"{s.name}.ipynb"
+            nbformat.write(nb, str(tmp))
         tmp.replace(output_path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -66,11 +66,18 @@ def test_two_runs_give_identical_ledger_and_figure_data(run_dir, export_dataset,
     reproduce(
         csv, mapping=mapping, out=tmp_path, only=["03"], progress=False, seed=5, build_html=False
     )
-    assert (tmp_path / "claims.csv").read_bytes() == (first / "claims.csv").read_bytes()
-    figs = sorted(p.name for p in (first / "figures").glob("*.csv"))
-    assert figs
+    a, b = (pd.read_csv(d / "claims.csv", keep_default_na=False) for d in (first, tmp_path))
+    assert a["run_id"].nunique() == b["run_id"].nunique() == 1
+    assert a["run_id"].iloc[0] != b["run_id"].iloc[0]  # two runs, two ids
+    pd.testing.assert_frame_equal(a.drop(columns="run_id"), b.drop(columns="run_id"))
+    # figures (PNG, SVG, CSV) are byte-identical: the run id is in figures/manifest.json only
+    figs = sorted(p.name for p in (first / "figures").glob("*.*") if p.name != "manifest.json")
+    assert {f.rsplit(".", 1)[1] for f in figs} == {"png", "svg", "csv"}
     for f in figs:
         assert (tmp_path / "figures" / f).read_bytes() == (first / "figures" / f).read_bytes(), f
+    runs = [json.loads((d / "figures" / "manifest.json").read_text()) for d in (first, tmp_path)]
+    assert {e["run_id"] for e in runs[0].values()} == {a["run_id"].iloc[0]}
+    assert {e["run_id"] for e in runs[1].values()} == {b["run_id"].iloc[0]}
 
 
 def test_study_without_needed_columns_is_not_testable_and_run_goes_on(
@@ -118,9 +125,12 @@ def test_unusable_data_stops_with_exit_2(tmp_path, capsys):
     bad.write_text("account_id,followers,likes\na,0,5\nb,-3,1\n")
     code = main(["reproduce", "--data", str(bad), "--out", str(tmp_path / "o"), "--no-progress"])
     assert code == 2
-    v = json.loads((tmp_path / "o" / "validation.json").read_text())
-    assert v["accepted"] == 0 and v["quarantined"] == 2
-    assert not (tmp_path / "o" / "claims.csv").exists()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0] == "2 rows in = 0 accepted + 2 quarantined"
+    assert err[1].startswith("influtiers reproduce: error: ") and len(err) == 2
+    assert "no usable rows: 2 rows in = 0 accepted + 2 quarantined" in err[1]
+    assert "nothing was written to" in err[1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "o.lock"]
 
 
 @pytest.mark.parametrize(

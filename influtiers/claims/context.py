@@ -36,6 +36,8 @@ FLAG_CODES = (
     "low-confidence",
     "followers-proxy",
     "currency-mixed",
+    "account-level",
+    "duplicate-rows",
 )
 
 

@@ -218,6 +218,7 @@ def load(
     memory_limit: str | None = None,
     temp_directory=None,
     threads: int | None = None,
+    quarantine_implausible: bool = False,
 ) -> Dataset:
     """Load, map, parse and validate a posts table, once.
 

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..csvsafe import neutralise
 from .stage import stage_schema
 from .validate_sql import (
     DUPLICATE,
@@ -78,7 +79,7 @@ class SparkQuarantine:
                 w = csv.writer(fh)
                 w.writerow(names)
                 for r in rows:
-                    w.writerow(["" if v is None else v for v in r])
+                    w.writerow(["" if v is None else neutralise(v) for v in r])
             return
         schema = pa.schema([(f.name, _arrow_type(f.dataType)) for f in df.schema.fields])
         with pq.ParquetWriter(path, schema) as writer:
