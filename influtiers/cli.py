@@ -337,7 +337,6 @@ def _ledger_for(args):
     from .claims import run_benchmark_ledger
     from .load import load
     from .synthesis import BENCHMARKS, analyse_all
-
     from .tiers import get_scheme
 
     only = (
