@@ -425,7 +425,11 @@ def execute(
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(f".{output_path.name}.tmp.ipynb")
-    extra = {} if cwd is None else {"resources": {"metadata": {"path": str(cwd)}}}
+    # the kernel logs nothing to the terminal (its TCP warning; a traceback when Ctrl-C
+    # stops the run mid-message): a study's own errors are in the notebook
+    extra: dict = {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
+    if cwd is not None:
+        extra["resources"] = {"metadata": {"path": str(cwd)}}
     try:
         nb = pm.execute_notebook(
             str(s.notebook),

@@ -29,7 +29,7 @@ def defect_posts() -> pd.DataFrame:
         ("instagram", "a", "1", 100.0, 10.0, 1.0),  # ok
         ("instagram", None, "2", 100.0, 10.0, 1.0),  # missing_account_id
         ("instagram", "  ", "3", 100.0, 10.0, 1.0),  # missing_account_id (blank)
-        ("instagram", "n/a", "4", 100.0, 10.0, 1.0),  # missing_account_id (token)
+        ("instagram", "n/a", "4", 100.0, 10.0, 1.0),  # ok: an id is missing only when empty
         ("instagram", "a", "5", INF, 10.0, 1.0),  # unparseable_number
         ("instagram", "a", "6", 100.0, -5.0, 1.0),  # negative_count
         ("instagram", "a", "7", np.nan, -5.0, 1.0),  # negative_count before missing_followers
@@ -54,7 +54,7 @@ def defect_posts() -> pd.DataFrame:
 
 
 EXPECTED = {
-    "missing_account_id": 3,
+    "missing_account_id": 2,
     "unparseable_number": 1,
     "negative_count": 2,
     "missing_followers": 1,
@@ -318,12 +318,19 @@ def test_spark_accounts_and_adapter(spark, tmp_path):
 
 def test_rules_follow_schema_reason_order():
     from influtiers import schema
-    from influtiers.load.validate_sql import AccountsLayout, Layout, code_reason, rules
+    from influtiers.load.validate_sql import (
+        AccountsLayout,
+        Layout,
+        Plausibility,
+        code_reason,
+        rules,
+    )
 
     lay = Layout(
         columns=tuple(c for c in schema.POST_COLUMNS if c != "category"),
         pre=True,
         accounts=AccountsLayout(fill=("category",)),
+        implausible=Plausibility(now="2030-01-01 00:00:00"),
     )
     order = []
     for code, _ in rules(lay):

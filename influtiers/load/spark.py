@@ -146,7 +146,7 @@ def validate_spark(spark, inp, layout, cmap, acc, typed, batches) -> tuple:
             staged = typed_stage_sql(layout, _typed_source(spark, inp, cmap, tag), "spark")
         else:
             path = tmp / "staged.parquet"
-            with pq.ParquetWriter(path, stage_schema(cmap, pre=layout.pre)) as w:
+            with pq.ParquetWriter(path, stage_schema(layout.columns, pre=layout.pre)) as w:
                 for b in batches():
                     w.write_batch(b)
             spark.read.parquet(str(path)).createOrReplaceTempView(f"_staged_{tag}")

@@ -82,6 +82,11 @@ class ValidationReport:
     warnings: list[str] = field(default_factory=list)
     adapter: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: ledger flags the data call for (``account-level``, ``duplicate-rows``)
+    flags: list[str] = field(default_factory=list)
+    #: counted findings with examples (``implausible_date``, ``implausible_rate``,
+    #: ``duplicate_rows``): ``{code: {"count": n, "examples": [...]}}``
+    findings: dict[str, dict] = field(default_factory=dict)
     store: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -173,6 +178,8 @@ class ValidationReport:
             "columns": {k: str(v) for k, v in self.columns.items()},
             "warnings": list(self.warnings),
             "notes": list(self.notes),
+            "flags": list(self.flags),
+            "findings": {k: dict(v) for k, v in self.findings.items()},
         }
 
     def write_quarantine(self, path) -> Path:

@@ -51,8 +51,11 @@ RENAME = {
 
 
 def _header(path: Path) -> list[str]:
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        row = next(csv.reader(fh), [])
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            row = next(csv.reader(fh), [])
+    except csv.Error:  # not a delimited table: not a part
+        return []
     return [c.strip() for c in row]
 
 
