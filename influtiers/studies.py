@@ -21,7 +21,7 @@ import pandas as pd
 
 from .analysis import Analysis, analyse
 from .claims import CLAIMS, Context, Ledger
-from .config import MARGIN, NOTEBOOK_DIR, REPO_ROOT, SEED
+from .config import CURRENCY, MARGIN, NOTEBOOK_DIR, REPO_ROOT, SEED
 from .load import load
 from .provenance import provenance
 from .provenance import watermark as _watermark
@@ -164,6 +164,8 @@ class StudySession:
         run_dir=None,
         dataset: str | None = None,
         synthesis=None,
+        definition: str | None = None,
+        currency: str = CURRENCY,
     ) -> None:
         self.study = get_study(study)
         self.data = data
@@ -176,6 +178,7 @@ class StudySession:
             self.validation = {}
             st = first.settings
             scheme, seed, margin = st.get("scheme"), st.get("seed", seed), st.get("margin", margin)
+            definition, currency = st.get("definition"), st.get("currency", currency)
         elif run_dir is not None:
             run = Path(run_dir)
             self.analysis = Analysis.read(run, label=dataset)
@@ -187,11 +190,13 @@ class StudySession:
                 self.validation = self.validation.get("datasets", {}).get(dataset, {})
             st = self.analysis.settings
             scheme, seed, margin = st.get("scheme"), st.get("seed", seed), st.get("margin", margin)
+            definition, currency = st.get("definition"), st.get("currency", currency)
         else:
             ds = load(data, accounts=accounts, mapping=mapping)
             try:
                 self.validation = ds.report.to_dict()
-                self.analysis = analyse(ds, scheme=scheme, seed=seed, margin=tuple(margin))
+                self.analysis = analyse(ds, scheme=scheme, seed=seed, margin=tuple(margin),
+                                        definition=definition, currency=currency)  # fmt: skip
             finally:
                 ds.close()
         self.load_seconds = time.perf_counter() - t0
@@ -222,7 +227,8 @@ class StudySession:
                 f"{k}: {a.evidence.meta.get('sha256')}" for k, a in synthesis.analyses.items()
             )
         )
-        self.ctx = Context(self.evidence, scheme=scheme, seed=self.seed, margin=self.margin)
+        self.ctx = Context(self.evidence, scheme=scheme, seed=self.seed, margin=self.margin,
+                           definition=definition, currency=currency)  # fmt: skip
 
     # -- data --------------------------------------------------------------------
     @property
