@@ -77,9 +77,9 @@ engine_options = load_options
 def _usable(ds, label: str | None = None) -> None:
     """Print the accounting line; raise :class:`UnusableData` when nothing is usable."""
     rep = ds.report
-    _note((f"{label}: " if label else "") + rep.accounting())
-    if rep.accepted == 0:
+    if rep.accepted == 0:  # the one error line carries the accounting
         raise UnusableData(rep.unusable())
+    _note((f"{label}: " if label else "") + rep.accounting())
 
 
 # ---------------------------------------------------------------- schemes
@@ -227,6 +227,7 @@ def _run_validate(args) -> int:
         print(rep.summary())
     if rep.accepted == 0:
         raise UnusableData(rep.unusable())
+    _note(rep.accounting())
     return 0
 
 

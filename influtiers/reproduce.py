@@ -213,10 +213,10 @@ def _run(rd, specs, bench, selected, timings, t_start, *, log, load_options, sch
                       **load_options)  # fmt: skip
             loaded.append(ds)
             reports[ds.label] = ds.report
+            if ds.report.accepted == 0:  # the one error line carries the accounting
+                raise UnusableData(f"{ds.report.unusable()}; {rd.untouched()}")
             if log is not None:
                 log((f"{ds.label}: " if several else "") + ds.report.accounting())
-            if ds.report.accepted == 0:
-                raise UnusableData(f"{ds.report.unusable()}; {rd.untouched()}")
         shas = {ds.label: ds.sha256 for ds in loaded}
         validation = _write_validation(stage, reports, shas, run_id, several)
         timings["validate"] = time.perf_counter() - t0

@@ -85,3 +85,23 @@ def writes_fail_midway(monkeypatch):
     real_fdopen = os.fdopen
     monkeypatch.setattr(prov.os, "fdopen", lambda *a, **k: _HalfWriter(real_fdopen(*a, **k)))
     return monkeypatch
+
+
+def _reports_state():
+    """The repository's run directory (and its lock/staging siblings) as files and mtimes."""
+    from influtiers.config import REPORTS_DIR
+
+    paths = [REPORTS_DIR, *REPORTS_DIR.parent.glob(f"{REPORTS_DIR.name}.*")]
+    return sorted(
+        (str(p), p.stat().st_mtime_ns) for root in paths if root.exists()
+        for p in [root, *root.rglob("*")]
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tests_write_only_under_temporary_folders():
+    """Tests write only under temporary folders: the repository's ``reports/`` (a user's
+    run directory) is left exactly as it was."""
+    before = _reports_state()
+    yield
+    assert _reports_state() == before, "the test suite wrote into reports/ (use tmp_path)"

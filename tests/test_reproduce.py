@@ -125,11 +125,10 @@ def test_unusable_data_stops_with_exit_2(tmp_path, capsys):
     bad.write_text("account_id,followers,likes\na,0,5\nb,-3,1\n")
     code = main(["reproduce", "--data", str(bad), "--out", str(tmp_path / "o"), "--no-progress"])
     assert code == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert err[0] == "2 rows in = 0 accepted + 2 quarantined"
-    assert err[1].startswith("influtiers reproduce: error: ") and len(err) == 2
-    assert "no usable rows: 2 rows in = 0 accepted + 2 quarantined" in err[1]
-    assert "nothing was written to" in err[1]
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    assert err.startswith("influtiers reproduce: error: ")
+    assert "no usable rows: 2 rows in = 0 accepted + 2 quarantined" in err
+    assert "nothing was written to" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "o.lock"]
 
 
@@ -248,3 +247,20 @@ def test_two_datasets_and_the_published_library(tmp_path, make_export):
         ("beta", "04", "ok"),
         (None, "09", "ok"),
     ]
+
+
+def test_run_directory_names_one_run_everywhere(run_dir, export_dataset):
+    """A real run (notebook executed by papermill): every file names the same input
+    sha256 and run id, the manifest's hashes match, paths are relative to the run, and the
+    executed notebook records no staging path (see test_catalogue_runs.consistent)."""
+    from test_catalogue_runs import consistent
+
+    res, out = run_dir
+    csv, _ = export_dataset
+    rid, _ = consistent(out, csv, "export.csv")
+    assert rid == res.run_id
+    nb = json.loads((out / "notebooks" / "03_engagement_parity.ipynb").read_text())
+    meta = nb["metadata"]["papermill"]
+    assert meta["output_path"] == "notebooks/03_engagement_parity.ipynb"
+    assert meta["parameters"]["run_dir"] == "." and meta["parameters"]["output_dir"] == "figures"
+    assert json.loads((out / "figures" / "manifest.json").read_text())

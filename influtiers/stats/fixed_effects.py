@@ -38,7 +38,7 @@ from scipy import stats as st
 
 from ._data import definition_label, per_value
 from .glm import poisson_fit
-from .results import InsufficientData, StatResult, check_sizes
+from .results import MIN_GROUP, InsufficientData, StatResult, check_sizes
 from .shape import fieller_set, lind_mehlum
 
 FE = "all (platform FE)"
@@ -162,6 +162,13 @@ def fe_slope(
     v = table[value].to_numpy(float)
     f = table["followers"].to_numpy(float)
     keep = np.isfinite(v) & (v > 0) & (f > 0)
+    zero = int((np.isfinite(v) & (v <= 0) & (f > 0)).sum())
+    if zero and keep.sum() < MIN_GROUP:
+        raise InsufficientData(
+            f"{value}: {zero} influencers have zero engagement (no logarithm), only "
+            f"{int(keep.sum())} have some: fewer than {MIN_GROUP}",
+            reason="separation",
+        )
     sub = table.loc[keep]
     flags = check_sizes({"all": int(keep.sum())})
     X = np.column_stack([np.ones(keep.sum()), np.log(f[keep]), platform_dummies(sub[platform])])

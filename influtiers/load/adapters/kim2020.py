@@ -286,8 +286,7 @@ class Kim2020Adapter:
         if others:
             shown = ", ".join(p.relative_to(root).as_posix() for p in others[:3])
             notes.append(
-                f"{len(others)} non-.info file(s) under {posts_dir.name}/ not read "
-                f"(e.g. {shown})"
+                f"{len(others)} non-.info file(s) under {posts_dir.name}/ not read (e.g. {shown})"
             )
         rels = [p.relative_to(root).as_posix() for p in files]
         return AdapterRead(self._batches(files, rels, accounts, notes), COLUMNS, notes)
