@@ -506,10 +506,11 @@ def _cfg_report(p):
 
 def _run_report(args) -> int:
     from .report import build_report
-    from .rundir import check_run_files
+    from .rundir import check_run_files, record_file
 
     check_run_files(args.run_dir)
     path = build_report(args.run_dir)
+    record_file(args.run_dir, path.name)  # the manifest keeps matching every file
     print(f"wrote {path}")
     return 0
 
@@ -574,10 +575,6 @@ def _dispatch(args) -> int:
         return 2
     except BrokenPipeError:
         return 0
-    except RecursionError:
-        print(f"influtiers {args.command}: error: the input is nested too deeply to read",
-              file=sys.stderr)  # fmt: skip
-        return 2
     except Exception as e:  # an internal error: say so, keep the traceback short
         text = " ".join(str(e).split())
         print(f"influtiers {args.command}: internal error: {type(e).__name__}: {text}",

@@ -47,6 +47,7 @@ __all__ = [
     "RunDirectory",
     "check_out",
     "check_run_files",
+    "record_file",
     "is_run_directory",
     "new_run_id",
     "recover",
@@ -267,3 +268,18 @@ def check_run_files(run_dir) -> None:
     for rel in ("validation.json", "figures/manifest.json"):
         if (d / rel).exists():
             _json_file(d / rel, dict, rel)
+
+
+def record_file(run_dir, rel: str) -> None:
+    """Record the current sha256 and size of ``rel`` in the run's manifest (after
+    ``influtiers report`` rebuilt ``report.html``), so the manifest still matches."""
+    from .provenance import atomic_write, sha256_file
+
+    d = Path(run_dir)
+    rec = _json_file(d / MANIFEST, dict, "the manifest")
+    files = rec.get("files")
+    if not isinstance(files, dict):
+        return
+    p = d / rel
+    files[rel] = {"sha256": sha256_file(p), "bytes": p.stat().st_size}
+    atomic_write(d / MANIFEST, json.dumps(rec, indent=2, sort_keys=True, default=str))

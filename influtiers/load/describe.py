@@ -58,6 +58,13 @@ def _where(rows, files: Sequence, show_files: bool) -> list[str]:
     return out
 
 
+def _ts_text(x: str, dialect: str) -> str:
+    """A timestamp as ``YYYY-MM-DD HH:MM:SS`` text (the same in both engines)."""
+    if dialect == "spark":
+        return f"date_format({x}, 'yyyy-MM-dd HH:mm:ss')"
+    return f"strftime({x}, '%Y-%m-%d %H:%M:%S')"
+
+
 def describe(
     run: Callable[[str], list],
     layout: Layout,
@@ -115,7 +122,7 @@ def describe(
             (
                 "implausible_date",
                 date,
-                f"CAST({q('posted_at')} AS {text})",
+                _ts_text(q("posted_at"), dialect),
                 f"posted after {plausibility.now[:10]} (in the future)",
             )  # fmt: skip
         )

@@ -621,6 +621,7 @@ CURRENCY_CODES = frozenset(
     "IDR MYR PHP VND NZD PKR BDT LKR".split()
 )
 _SYM = "|".join(re.escape(k) for k in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
+_MONEY_HINT = "[A-Za-z" + "".join(k for k in CURRENCY_SYMBOLS if len(k) == 1) + "]"
 _MONEY = re.compile(
     rf"^(?P<pre>{_SYM}|[a-z]{{3}}(?![a-z]))?\s*(?P<num>.*?)\s*(?P<post>{_SYM}|[a-z]{{3}})?$"
 )
@@ -662,7 +663,9 @@ def money_arrow(values, decimal: str = "."):
         arr = _combined(values)
         if pa.types.is_dictionary(arr.type):
             arr = arr.dictionary_decode()
-        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        text = pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
+        if not text or not pc.any(pc.match_substring_regex(arr, _MONEY_HINT)).as_py():
+            # numbers only (no symbol, no letters): the fast path of plain numbers
             x, failed, amb = numbers_arrow_ex(arr, "cost", decimal)
             return x, pa.nulls(n, pa.string()), failed, amb
         obj = np.asarray(arr.to_pylist(), dtype=object)
