@@ -555,6 +555,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(e.code or 0)
         if not getattr(args, "_run", None):
             parser.print_help()
+            print("influtiers: error: a command is required", file=sys.stderr)
             return 2
         command = args.command
         return _dispatch(args)

@@ -9,8 +9,10 @@ axes carry units and the engagement-rate definition.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -118,15 +120,23 @@ def save_figure(
     )
     paths["svg"] = atomic_write(out / f"{name}.svg", buf.getvalue())
     paths["csv"] = atomic_write(out / f"{name}.csv", safe_csv(data, float_format="%.10g"))
-    manifest_path = out / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    manifest[name] = {
+    entry = {
         "files": {k: {"path": p.name, "sha256": sha256_file(p)} for k, p in paths.items()},
         "provenance": prov,
     }
     if run_id is not None:
-        manifest[name]["run_id"] = run_id
-    atomic_write(manifest_path, json.dumps(manifest, indent=2, sort_keys=True, default=str))
+        entry["run_id"] = run_id
+    # notebooks running in parallel share the manifest: read-modify-write under a lock on
+    # the folder, so no entry is lost
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        manifest_path = out / "manifest.json"
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        manifest[name] = entry
+        atomic_write(manifest_path, json.dumps(manifest, indent=2, sort_keys=True, default=str))
+    finally:
+        os.close(fd)  # releases the lock
     return {k: str(p) for k, p in paths.items()}
 
 

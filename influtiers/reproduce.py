@@ -34,7 +34,7 @@ from pathlib import Path
 from .analysis import analyse
 from .claims import run_benchmark_ledger
 from .config import CURRENCY, REPORTS_DIR, SEED
-from .errors import Interrupted, UnusableData, UsageError
+from .errors import Interrupted, RunDirError, UnusableData, UsageError
 from .load import load
 from .load.bundled import resolve_bundled
 from .metrics import get_definition
@@ -181,6 +181,12 @@ def reproduce(
         get_scheme(scheme)
     if definition is not None:
         get_definition(definition)
+    for sp in specs:  # replacing the run would delete an input kept inside it
+        for src in (sp.source, sp.mapping, sp.accounts):
+            if isinstance(src, str | Path) and Path(src).exists():
+                if Path(src).resolve().is_relative_to(out):
+                    raise RunDirError(f"--out {out} holds the input {src}: a new run replaces "
+                                      "the folder as a whole; move the input or choose another --out")  # fmt: skip
     with RunDirectory(out) as rd:
         try:
             result = _run(rd, specs, bench, selected, timings, t_start, log=log,

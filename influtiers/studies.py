@@ -12,6 +12,7 @@ and :mod:`influtiers` — no function definitions.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -436,6 +437,10 @@ def execute(
     extra: dict = {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
     if cwd is not None:
         extra["resources"] = {"metadata": {"path": str(cwd)}}
+    # the kernel imports the same influtiers as this process, wherever its working folder
+    here = str(Path(__file__).resolve().parents[1])
+    old_path = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (here, old_path) if p)
     try:
         nb = pm.execute_notebook(
             str(s.notebook),
@@ -456,6 +461,10 @@ def execute(
         tmp.replace(output_path)
     finally:
         tmp.unlink(missing_ok=True)
+        if old_path is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old_path
     return output_path
 
 

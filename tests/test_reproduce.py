@@ -174,6 +174,11 @@ def test_every_study_survives_a_tiny_dataset(tmp_path, make_export):
     }
     led = pd.read_csv(tmp_path / "run" / "claims.csv")
     assert (led["verdict"] == "not-testable").sum() >= 3
+    # notebooks in parallel share figures/manifest.json: no entry is lost, each names the run
+    figs = tmp_path / "run" / "figures"
+    man = json.loads((figs / "manifest.json").read_text())
+    assert set(man) == {p.stem for p in figs.glob("*.png")}
+    assert {e["run_id"] for e in man.values()} == {res.run_id}
 
 
 def test_parallel_run_keeps_working_directory_and_relative_out(
