@@ -28,6 +28,7 @@ from pathlib import Path
 from . import config
 from .claims import Ledger, evaluate, ranked_definitions
 from .claims.ledger import platform_label
+from .csvsafe import safe_csv
 from .evidence import Evidence, available_definitions, build_evidence
 from .provenance import atomic_write
 from .stats import PortfolioResult, StatResult
@@ -98,7 +99,7 @@ class Analysis:
         ev_dir = d / "evidence" if label is None else d / "evidence" / label
         out = self.evidence.write(ev_dir)
         if label is None:
-            out.append(atomic_write(d / "claims.csv", self.ledger.to_csv(index=False)))
+            out.append(atomic_write(d / "claims.csv", safe_csv(self.ledger)))
             out.append(atomic_write(d / "claims.md", self.ledger.to_markdown_table() + "\n"))
             out.append(atomic_write(d / "claims.json", self.ledger.to_records_json() + "\n"))
         rec = {
@@ -153,8 +154,9 @@ def evidence_options(definitions, ranked, definition, columns) -> dict:
         return {"definitions": defs, "ranked": ranked}
     avail = available_definitions(columns) if defs is None else defs
     # the claims read one definition's sums and medians, never a trimmed mean (and
-    # MEDIAN costs less than a sorted list)
-    need = ranked_definitions(definition, avail)
+    # MEDIAN costs less than a sorted list); a chosen definition the data cannot compute
+    # is left out, and its claims say so (not-testable, naming the column)
+    need = [d for d in ranked_definitions(definition, avail) if d in avail]
     return {"definitions": need, "ranked": need, "trimmed": []}
 
 
@@ -205,6 +207,10 @@ def analyse(
         finally:
             if owned:
                 data.close()
+        report = getattr(data, "report", None)
+        if report is not None and getattr(report, "flags", None):
+            # what the data are (account-level, exact duplicate rows): on every ledger row
+            evidence.meta["data_flags"] = list(report.flags)
     settings = {
         "scheme": None if scheme is None else str(getattr(scheme, "name", scheme)),
         "seed": int(seed),

@@ -1,7 +1,13 @@
 """The ``influtiers`` command.
 
-Exit codes: 0 success, 2 bad input or usage (one message on stderr, no
-traceback), 1 internal error.
+Exit codes: 0 success; 2 bad input or usage (one line on stderr naming the file, row or
+column, no traceback; also when no row of a dataset is usable); 1 a complete run or
+ledger with claims that failed unexpectedly (``error`` rows) or failed studies (also
+not-testable studies with ``--strict``), or an internal error; 130 interrupted (Ctrl-C:
+one line, and the output folder is left as it was).
+
+Every command that loads data prints the accounting line on stderr:
+``N rows in = A accepted + Q quarantined``.
 """
 
 from __future__ import annotations
@@ -10,13 +16,25 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from ._version import __version__
-from .config import MARGIN, SEED
-from .errors import DataError, UsageError
+from .config import CURRENCY, MARGIN, SEED
+from .errors import DataError, UnusableData, UsageError
 
 #: Exceptions that mean "bad input" rather than "bug".
 INPUT_ERRORS = (UsageError, DataError, FileNotFoundError, KeyError, ValueError, IsADirectoryError)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (the full usage is in ``--help``)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _note(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _add_data_args(p: argparse.ArgumentParser, required: bool = True) -> None:
@@ -30,6 +48,38 @@ def _add_data_args(p: argparse.ArgumentParser, required: bool = True) -> None:
     p.add_argument("--accounts", help="accounts table joined to posts on account_id")
     p.add_argument("--mapping", help="YAML/JSON column mapping {your_name: canonical_name}")
     p.add_argument("--adapter", help="dataset format (default: detected)")
+    _add_implausible(p)
+
+
+def _add_implausible(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--quarantine-implausible",
+        action="store_true",
+        help="quarantine implausible rows (posts dated in the future, engagement rates above "
+        "the platform's threshold) instead of only counting them",
+    )
+
+
+def load_options(args) -> dict:
+    """The :func:`influtiers.load.load` keywords of the command's options."""
+    return {
+        "engine": getattr(args, "engine", "duckdb"),
+        "memory_limit": getattr(args, "memory_limit", None),
+        "temp_directory": getattr(args, "temp_directory", None),
+        "quarantine_implausible": bool(getattr(args, "quarantine_implausible", False)),
+    }
+
+
+#: Kept for callers of the earlier name.
+engine_options = load_options
+
+
+def _usable(ds, label: str | None = None) -> None:
+    """Print the accounting line; raise :class:`UnusableData` when nothing is usable."""
+    rep = ds.report
+    if rep.accepted == 0:  # the one error line carries the accounting
+        raise UnusableData(rep.unusable())
+    _note((f"{label}: " if label else "") + rep.accounting())
 
 
 # ---------------------------------------------------------------- schemes
@@ -70,7 +120,11 @@ def _run_tiers(args) -> int:
     from .tiers import get_scheme
 
     scheme = get_scheme(args.scheme)
-    with load(args.data, accounts=args.accounts, mapping=args.mapping, adapter=args.adapter) as ds:
+    opts = {**load_options(args), "engine": "duckdb"}
+    with load(args.data, accounts=args.accounts, mapping=args.mapping, adapter=args.adapter,
+              **opts) as ds:  # fmt: skip
+        _usable(ds)
+        rep = ds.report
         plat = "platform" in ds.columns
         if args.unit == "influencer":  # one row per influencer: its median follower count
             keys = "platform, account_id" if plat else "account_id"
@@ -87,12 +141,10 @@ def _run_tiers(args) -> int:
     if missing:
         rows.append({"tier": "missing", "count": missing})
     total = sum(r["count"] for r in rows)
+    acc = {"rows_in": rep.rows_in, "accepted": rep.accepted, "quarantined": rep.quarantined}
     if args.format == "json":
-        print(
-            json.dumps(
-                {"scheme": scheme.name, "unit": args.unit, "total": total, "tiers": rows}, indent=2
-            )
-        )
+        rec = {"scheme": scheme.name, "unit": args.unit, "total": total, "tiers": rows, **acc}
+        print(json.dumps(rec, indent=2))
     else:
         print(f"scheme {scheme.name}; unit: {args.unit}; {total} in total")
         for r in rows:
@@ -106,7 +158,8 @@ def _cfg_validate(p):
     _add_data_args(p)
     p.add_argument(
         "--quarantine",
-        help="write quarantined rows with reasons to this CSV/Parquet (streamed from the engine)",
+        help="write quarantined rows with reasons to this CSV/Parquet (streamed from the "
+        "engine; never one of the inputs)",
     )
     p.add_argument("--strict", action="store_true", help="fail (exit 2) if any row is quarantined")
     p.add_argument(
@@ -118,25 +171,64 @@ def _cfg_validate(p):
     p.add_argument("--format", choices=("text", "json"), default="text")
 
 
+def _quarantine_target(path, inputs: Sequence) -> Path:
+    """``--quarantine``: a file in a writable folder, never one of the inputs."""
+    q = Path(path)
+    if q.is_dir():
+        raise UsageError(f"--quarantine {q} is a folder; give a file name (.csv or .parquet)")
+    target = q.resolve()
+    for p in inputs:
+        if p is None or not isinstance(p, str | Path):
+            continue
+        p = Path(p)
+        if not p.exists():
+            continue
+        clash = target == p.resolve() or (p.is_dir() and target.is_relative_to(p.resolve()))
+        if clash:
+            raise UsageError(f"--quarantine {q} would overwrite the input {p}; choose another file")
+    try:
+        q.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(
+            f"--quarantine {q}: cannot create its folder ({e.strerror or e})"
+        ) from None
+    import os
+
+    if not os.access(q.parent, os.W_OK):
+        raise UsageError(f"--quarantine {q}: the folder {q.parent} is not writable")
+    return q
+
+
 def _run_validate(args) -> int:
     from .load import load
 
+    target = None
+    if args.quarantine:
+        target = _quarantine_target(args.quarantine, [args.data, args.accounts, args.mapping])
     with load(
         args.data,
         accounts=args.accounts,
         mapping=args.mapping,
         adapter=args.adapter,
         strict=args.strict,
-        engine=args.engine,
+        **load_options(args),
     ) as ds:
         rep = ds.report
-        if args.quarantine:
-            rep.write_quarantine(args.quarantine)
+        if target is not None:
+            if any(target.resolve() == p for p in ds.paths):
+                raise UsageError(f"--quarantine {target} would overwrite an input; choose another")
+            try:
+                rep.write_quarantine(target)
+            except Exception as e:  # the engine's I/O errors have their own types
+                raise DataError(f"--quarantine {target}: cannot write it: {e}") from None
     if args.format == "json":
         print(json.dumps(rep.to_dict(), indent=2, default=str))
     else:
         print(rep.summary())
-    return 0 if rep.accepted > 0 else 2
+    if rep.accepted == 0:
+        raise UnusableData(rep.unusable())
+    _note(rep.accounting())
+    return 0
 
 
 # ------------------------------------------------------------------ claims
@@ -165,7 +257,10 @@ class _BindAction(argparse.Action):
 
 
 def _add_data_options(p, data_help: str, scheme_for: str) -> None:
-    """The data, mapping, scheme and seed options shared by claims, run and reproduce."""
+    """The data, mapping, scheme, definition, currency, seed and engine options shared by
+    claims, run and reproduce."""
+    from .metrics import DEFINITIONS
+
     p.add_argument("--data", action=_DataAction, dest="data_specs", metavar="[LABEL=]DATA",
                    help=data_help)  # fmt: skip
     p.add_argument("--accounts", action=_BindAction, dest="accounts",
@@ -177,6 +272,20 @@ def _add_data_options(p, data_help: str, scheme_for: str) -> None:
         default=None,
         help=f"tier scheme for every {scheme_for} (default: each claim's own)",
     )
+    p.add_argument(
+        "--definition",
+        choices=list(DEFINITIONS),
+        default=None,
+        help="engagement definition of the rate claims (default: each claim's own; when the "
+        "data lack its columns, likes over followers, flagged definition-fallback)",
+    )
+    p.add_argument(
+        "--currency",
+        default=CURRENCY,
+        type=lambda s: str(s).strip().upper(),
+        help=f"analysis currency of the cost claims (default {CURRENCY}); prices in other "
+        "currencies are counted, never summed with these",
+    )
     p.add_argument("--seed", type=int, default=SEED)
     p.add_argument(
         "--engine",
@@ -187,15 +296,7 @@ def _add_data_options(p, data_help: str, scheme_for: str) -> None:
     )
     p.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 3GB (spills to disk)")
     p.add_argument("--temp-directory", help="where DuckDB spills and stages (default: system)")
-
-
-def engine_options(args) -> dict:
-    """The ``load()`` keywords of the engine options."""
-    return {
-        "engine": getattr(args, "engine", "duckdb"),
-        "memory_limit": getattr(args, "memory_limit", None),
-        "temp_directory": getattr(args, "temp_directory", None),
-    }
+    _add_implausible(p)
 
 
 def data_specs(args, default=("demo",)) -> list:
@@ -237,10 +338,13 @@ def _ledger_for(args):
     from .claims import run_benchmark_ledger
     from .load import load
     from .synthesis import BENCHMARKS, analyse_all
+    from .tiers import get_scheme
 
     only = (
         [c.strip().upper() for c in args.only.split(",")] if getattr(args, "only", None) else None
     )
+    if args.scheme is not None:  # a bad scheme stops before any data is read
+        get_scheme(args.scheme)
     specs = data_specs(args)
     bench = any(s.source == BENCHMARKS for s in specs)
     specs = [s for s in specs if s.source != BENCHMARKS]
@@ -250,16 +354,15 @@ def _ledger_for(args):
     loaded = []
     try:
         for s in specs:
-            loaded.append(
-                (
-                    s.label,
-                    load(s.source, accounts=s.accounts, mapping=s.mapping, label=s.label,
-                         **engine_options(args)),
-                )
-            )  # fmt: skip
+            ds = load(s.source, accounts=s.accounts, mapping=s.mapping, label=s.label,
+                      **load_options(args))  # fmt: skip
+            loaded.append((s.label, ds))
+            _usable(ds, s.label if len(specs) > 1 else None)
         labelled = [(label or ds.label, ds) for label, ds in loaded]
         syn = analyse_all(labelled, benchmarks=bench, scheme=args.scheme, seed=args.seed,
-                          margin=tuple(args.margin), claims=only, ranked="claims")  # fmt: skip
+                          margin=tuple(args.margin), claims=only, ranked="claims",
+                          definition=args.definition,
+                          currency=args.currency)  # fmt: skip
     finally:
         for _, ds in loaded:
             ds.close()
@@ -274,11 +377,18 @@ def _run_claims(args) -> int:
     if args.format == "json":
         print(json.dumps(ledger_records(led), indent=2, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(led.to_csv(index=False))
+        from .csvsafe import safe_csv
+
+        sys.stdout.write(safe_csv(led))
     elif args.format == "markdown":
         print(led.to_markdown_table())
     else:
         print(_ledger_text(led))
+    errors = list(dict.fromkeys(led.loc[led["verdict"] == "error", "claim_id"]))
+    if errors:
+        _note(f"influtiers claims: {len(errors)} claim(s) failed unexpectedly "
+              f"({', '.join(errors)}): see the error rows of the ledger")  # fmt: skip
+        return 1
     return 0
 
 
@@ -326,13 +436,18 @@ def _cfg_reproduce(p, single: bool = False):
         "study",
     )
     p.add_argument(
-        "--out", default=None, help="output directory (default: reports/ in the repository)"
+        "--out",
+        default=None,
+        help="output folder: absent, empty, or an earlier run (replaced only when this run "
+        "is complete; default: reports/ in the repository)",
     )
     if not single:
         p.add_argument("--only", help="comma-separated study numbers, e.g. 00,03")
         p.add_argument("--jobs", type=int, default=1, help="notebooks executed in parallel")
     p.add_argument(
-        "--strict", action="store_true", help="exit non-zero if a study fails or is not testable"
+        "--strict",
+        action="store_true",
+        help="exit 1 also when a study is not testable (failed studies always exit 1)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
@@ -353,18 +468,35 @@ def _run_reproduce(args) -> int:
     only = [s.strip() for s in args.only.split(",")] if getattr(args, "only", None) else None
     result = reproduce(
         datasets=data_specs(args, default=("demo", "benchmarks")),
-        load_options=engine_options(args),
+        load_options=load_options(args),
         scheme=args.scheme,
         seed=args.seed,
+        definition=args.definition,
+        currency=args.currency,
         out=args.out,
         only=only,
         jobs=getattr(args, "jobs", 1),
         progress=not args.no_progress,
+        log=_note,
     )
+    for what in result.recovered:
+        _note(f"influtiers {args.command}: note: {what} (left by an interrupted run)")
     print(result.summary())
-    if result.unusable:
-        return 2
-    if args.strict and result.problems:
+    problems = []
+    if result.errors:
+        problems.append(f"{len(result.errors)} claim(s) failed unexpectedly "
+                        f"({', '.join(result.errors)})")  # fmt: skip
+    if result.failed:
+        problems.append(f"{len(result.failed)} stud(ies) failed "
+                        f"({', '.join(s['nn'] for s in result.failed)})")  # fmt: skip
+    untestable = [s["nn"] for s in result.studies if s["status"] == "not-testable"]
+    if args.strict and untestable:
+        problems.append(
+            f"--strict: {len(untestable)} stud(ies) not testable ({', '.join(untestable)})"
+        )
+    if problems:
+        _note(f"influtiers {args.command}: the run is complete in {result.out}, but "
+              + "; ".join(problems))  # fmt: skip
         return 1
     return 0
 
@@ -375,8 +507,11 @@ def _cfg_report(p):
 
 def _run_report(args) -> int:
     from .report import build_report
+    from .rundir import check_run_files, record_file
 
+    check_run_files(args.run_dir)
     path = build_report(args.run_dir)
+    record_file(args.run_dir, path.name)  # the manifest keeps matching every file
     print(f"wrote {path}")
     return 0
 
@@ -398,12 +533,12 @@ COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="influtiers",
         description="Test claims about influencer tiers on post-level data.",
     )
     p.add_argument("--version", action="version", version=f"influtiers {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (configure, run, help_) in COMMANDS.items():
         sp = sub.add_parser(name, help=help_, description=help_)
         configure(sp)
@@ -412,26 +547,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    command = "command"
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as e:  # argparse: 2 on usage errors, 0 on --help
-        return int(e.code or 0)
-    if not getattr(args, "_run", None):
-        parser.print_help()
-        return 2
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as e:  # argparse: 2 on usage errors, 0 on --help
+            return int(e.code or 0)
+        if not getattr(args, "_run", None):
+            parser.print_help()
+            print("influtiers: error: a command is required", file=sys.stderr)
+            return 2
+        command = args.command
+        return _dispatch(args)
+    except KeyboardInterrupt as e:
+        how = str(e) if e.args else ""
+        print(f"influtiers {command}: interrupted" + (f"; {how}" if how else ""),
+              file=sys.stderr)  # fmt: skip
+        return 130
+
+
+def _dispatch(args) -> int:
     try:
         return int(args._run(args) or 0)
     except INPUT_ERRORS as e:
         msg = e.args[0] if isinstance(e, KeyError) and e.args else e
-        print(f"influtiers {args.command}: error: {msg}", file=sys.stderr)
+        text = " ".join(str(msg).split())  # one line, whatever the message holds
+        print(f"influtiers {args.command}: error: {text}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
     except Exception as e:  # an internal error: say so, keep the traceback short
-        print(
-            f"influtiers {args.command}: internal error: {type(e).__name__}: {e}", file=sys.stderr
-        )
+        text = " ".join(str(e).split())
+        print(f"influtiers {args.command}: internal error: {type(e).__name__}: {text}",
+              file=sys.stderr)  # fmt: skip
         return 1
 
 

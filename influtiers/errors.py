@@ -16,6 +16,7 @@ __all__ = [
     "DataFileNotFoundError",
     "InflutiersError",
     "InsufficientData",
+    "Interrupted",
     "NotTestable",
     "RunDirError",
     "UnknownSchemeError",
@@ -50,6 +51,10 @@ class UsageError(InflutiersError):
 
 class RunDirError(UsageError):
     """An output folder that is not, and cannot become, an influtiers run directory."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a command; ``args[0]`` says how the output was left (exit 130)."""
 
 
 class UnknownSchemeError(InflutiersError, KeyError):

@@ -129,6 +129,22 @@ def get_definition(definition: str | EngagementDefinition | None = None) -> Enga
         ) from None
 
 
+def usable_definition(available: Sequence[str], wanted=None) -> EngagementDefinition:
+    """The definition to use on data whose evidence has the ``available`` definitions:
+    ``wanted`` when given; else the default, or likes over followers when the default is
+    not available (a likes-only export: the ``definition-fallback``).
+
+    >>> usable_definition(["likes_followers"]).name, usable_definition(["er_followers"]).name
+    ('likes_followers', 'er_followers')
+    """
+    if wanted is not None:
+        return get_definition(wanted)
+    d = get_definition(None)
+    if d.name not in available and "likes_followers" in available:
+        return get_definition("likes_followers")
+    return d
+
+
 def _need(posts: pd.DataFrame, cols: Sequence[str], definition: EngagementDefinition) -> None:
     missing = [c for c in cols if c not in posts.columns]
     if missing:

@@ -18,6 +18,7 @@ import os
 import platform as _platform
 import subprocess
 import tempfile
+import threading
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -112,14 +113,27 @@ def jsonable(v):
     return str(v)
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def file_mode() -> int:
+    """The mode a new file gets under the process umask (``0o666 & ~umask``)."""
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write(path: str | Path, data: bytes | str) -> Path:
     """Write to a temporary name in the same folder, then rename: an interrupted run never
-    leaves a half-written file under the final name."""
+    leaves a half-written file under the final name. The file follows the umask (as
+    ``open`` would make it), not the owner-only mode of a temporary file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
             f.write(data)
         os.replace(tmp, path)

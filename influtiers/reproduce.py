@@ -1,66 +1,87 @@
 """One command to reproduce everything: validate, run every study, write a citable run.
 
-:func:`reproduce` writes to ``out`` (default ``reports/``)::
+:func:`reproduce` writes a run directory ``out`` (default ``reports/``)::
 
-    manifest.json     every output file with sha256; input sha256; versions; parameters; timings
-    validation.json   the validation report (rows in = accepted + quarantined), validation.txt
+    manifest.json     every output file with sha256; input sha256; run id; versions;
+                      parameters; timings
+    validation.json   the validation report (rows in = accepted + quarantined), with the
+                      input sha256 and the run id; validation.txt
     quarantine.csv    quarantined rows with reason codes (when any)
-    claims.csv/.md/.json   the claims ledger on the data
+    claims.csv/.md/.json   the claims ledger on the data (every row names the input sha256
+                      and the run id)
     studies.json      per study: status (ok / not-testable / failed), reason, key figure, summary
     notebooks/        the executed study notebooks
-    figures/          PNG + SVG + CSV of every figure, with figures/manifest.json
+    figures/          PNG + SVG + CSV of every figure, with figures/manifest.json (each figure's
+                      provenance and the run id)
     report.html       one self-contained page
 
-Every file is written under a temporary name and renamed, so an interrupted run
-never leaves a half-written file that looks complete.
+The run never mixes with an earlier one (:mod:`influtiers.rundir`): it is written into
+``<out>.staging-<pid>`` under a lock and swapped in only when complete, so an interrupt or
+unusable data leaves the previous run untouched. Paths inside the run are relative to it
+(the notebooks run with the run directory as their working directory).
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import signal
 import time
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import analyse
 from .claims import run_benchmark_ledger
-from .config import REPORTS_DIR, SEED
-from .errors import UsageError
+from .config import CURRENCY, REPORTS_DIR, SEED
+from .errors import Interrupted, RunDirError, UnusableData, UsageError
 from .load import load
 from .load.bundled import resolve_bundled
+from .metrics import get_definition
 from .provenance import atomic_write, provenance, sha256_file
 from .report import build_report
+from .rundir import RunDirectory, new_run_id
 from .studies import STUDIES, SYNTHESIS_STUDY, Study, execute, get_study
 from .synthesis import BENCHMARKS, combine
+from .tiers import get_scheme
 
 
 @dataclass
 class RunResult:
+    """What a run did: where it is, its studies, ledger and validation, and its run id."""
+
     out: Path
     studies: list[dict] = field(default_factory=list)
     ledger: object = None
-    unusable: bool = False
     seconds: float = 0.0
     validation: dict = field(default_factory=dict)
+    run_id: str = ""
+    recovered: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[dict]:
+        """Studies that are not ``ok`` (failed or not testable)."""
         return [s for s in self.studies if s["status"] != "ok"]
 
+    @property
+    def failed(self) -> list[dict]:
+        """Studies that failed."""
+        return [s for s in self.studies if s["status"] == "failed"]
+
+    @property
+    def errors(self) -> list[str]:
+        """The claims whose evaluation failed unexpectedly (ledger rows ``error``)."""
+        if self.ledger is None:
+            return []
+        err = self.ledger[self.ledger["verdict"] == "error"]
+        return list(dict.fromkeys(err["claim_id"]))
+
     def summary(self) -> str:
-        if self.unusable:
-            v = self.validation
-            return (
-                f"no usable rows: {v.get('rows_in', 0)} in, {v.get('accepted', 0)} accepted, "
-                f"{v.get('quarantined', 0)} quarantined; see {self.out / 'validation.txt'}"
-            )
-        lines = [f"wrote {self.out} in {self.seconds:.1f} s"]
+        lines = [f"wrote {self.out} in {self.seconds:.1f} s (run {self.run_id})"]
         for s in self.studies:
             extra = f": {s['reason']}" if s["status"] != "ok" else ""
-            lines.append(f"  {s['nn']} {s['slug']:<22} {s['status']}{extra}")
+            where = f"{s['dataset']}/" if s.get("dataset") else ""
+            lines.append(f"  {where}{s['nn']} {s['slug']:<22} {s['status']}{extra}")
         if self.ledger is not None:
             lines.append("  " + self.ledger.summary())
         report = self.out / "report.html"
@@ -115,11 +136,14 @@ def reproduce(
     load_options: dict | None = None,
     scheme=None,
     seed: int = SEED,
+    definition: str | None = None,
+    currency: str = CURRENCY,
     out=None,
     only: Sequence[str] | None = None,
     jobs: int = 1,
     progress: bool = True,
     build_html: bool = True,
+    log: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Validate the data, evaluate the claims once, run the study notebooks on the result,
     and write a complete run directory.
@@ -130,51 +154,108 @@ def reproduce(
     ``notebooks/NN_*.ipynb``; with several, each dataset has ``evidence/<label>/``,
     ``figures/<label>/`` and ``notebooks/<label>/``, and the ledger, ``pooled.json`` and
     the synthesis notebook (09) cover them all. ``load_options`` go to
-    :func:`influtiers.load.load` (``engine``, ``memory_limit``, ``temp_directory``).
-    """
-    from tqdm.auto import tqdm
+    :func:`influtiers.load.load` (``engine``, ``memory_limit``, ``temp_directory``,
+    ``quarantine_implausible``). ``definition`` and ``currency`` are the claims'
+    engagement definition and analysis currency. ``log`` receives one accounting line
+    per dataset as soon as it is validated.
 
+    ``out`` must be absent, empty or an influtiers run directory; the run replaces it
+    only when complete (:class:`influtiers.rundir.RunDirectory`).
+
+    Raises
+    ------
+    UnusableData
+        A dataset has no usable row (``out`` is left as it was, and the message says so).
+    Interrupted
+        Ctrl-C (``out`` is left as it was, and the message says so).
+    RunDirError
+        ``out`` is not a folder a run may replace, or another run is writing to it.
+    """
     t_start = time.perf_counter()
     # absolute from the start: nothing later depends on the working directory
     out = Path(out).resolve() if out else REPORTS_DIR
-    out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     specs, bench = _specs(data, accounts, mapping, datasets)
-    several = len(specs) > 1
+    selected = (_selected(only, synthesis=False), _selected(only, synthesis=True))
+    if scheme is not None:  # bad settings stop the run before anything is read or written
+        get_scheme(scheme)
+    if definition is not None:
+        get_definition(definition)
+    for sp in specs:  # replacing the run would delete an input kept inside it
+        for src in (sp.source, sp.mapping, sp.accounts):
+            if isinstance(src, str | Path) and Path(src).exists():
+                if Path(src).resolve().is_relative_to(out):
+                    raise RunDirError(f"--out {out} holds the input {src}: a new run replaces "
+                                      "the folder as a whole; move the input or choose another --out")  # fmt: skip
+    with RunDirectory(out) as rd:
+        try:
+            result = _run(rd, specs, bench, selected, timings, t_start, log=log,
+                          load_options=load_options or {}, scheme=scheme, seed=seed,
+                          definition=definition, currency=currency, jobs=jobs,
+                          progress=progress, build_html=build_html)  # fmt: skip
+            rd.commit()
+        except KeyboardInterrupt:
+            raise Interrupted(rd.untouched()) from None
+    result.out = out
+    result.recovered = rd.recovered
+    result.seconds = time.perf_counter() - t_start
+    return result
 
+
+def _run(rd, specs, bench, selected, timings, t_start, *, log, load_options, scheme, seed,
+         definition, currency, jobs, progress, build_html) -> RunResult:  # fmt: skip
+    """The work of :func:`reproduce` inside its staging folder ``rd.staging``."""
+    from tqdm.auto import tqdm
+
+    stage = rd.staging
+    several = len(specs) > 1
+    run_id = new_run_id()
     # 1. load and validate each dataset, once
     t0 = time.perf_counter()
-    loaded, reports = [], {}
+    loaded, reports, shas = [], {}, {}
     try:
         for sp in specs:
             ds = load(sp.source, accounts=sp.accounts, mapping=sp.mapping, label=sp.label,
-                      **(load_options or {}))  # fmt: skip
+                      **load_options)  # fmt: skip
             loaded.append(ds)
             reports[ds.label] = ds.report
-        validation = _write_validation(out, reports, several)
+            if ds.report.accepted == 0:  # the one error line carries the accounting
+                raise UnusableData(f"{ds.report.unusable()}; {rd.untouched()}")
+            if log is not None:
+                log((f"{ds.label}: " if several else "") + ds.report.accounting())
+        shas = {ds.label: ds.sha256 for ds in loaded}
+        validation = _write_validation(stage, reports, shas, run_id, several)
         timings["validate"] = time.perf_counter() - t0
-        if any(r.accepted == 0 for r in reports.values()):
-            return RunResult(out, unusable=True, validation=validation)
         # 2. evidence (one SQL pass each) and the ledger (each claim once), written once
         t0 = time.perf_counter()
-        analyses = {ds.label: analyse(ds, scheme=scheme, seed=seed) for ds in loaded}
+        analyses = {
+            ds.label: analyse(ds, scheme=scheme, seed=seed, definition=definition,
+                              currency=currency)
+            for ds in loaded
+        }  # fmt: skip
     finally:
         for ds in loaded:
             ds.close()
+    settings = {"scheme": scheme, "seed": seed, "definition": definition,
+                "currency": currency, "run_id": run_id}  # fmt: skip
+    for a in analyses.values():
+        a.settings["run_id"] = run_id
+        a.ledger["run_id"] = run_id
     published = run_benchmark_ledger() if bench else None
-    synth = combine(analyses, published, settings={"scheme": scheme, "seed": seed})
-    synth.write(out)
+    synth = combine(analyses, published, settings=settings)
+    synth.ledger["run_id"] = run_id
+    synth.write(stage)
     ledger = synth.ledger
     timings["claims"] = time.perf_counter() - t0
 
-    # 3. notebooks: the studies per dataset, the synthesis once
-    common = {"scheme": scheme, "seed": seed, "run_dir": str(out)}
+    # 3. notebooks: the studies per dataset, the synthesis once; paths relative to the run
+    common = {"scheme": scheme, "seed": seed, "run_dir": "."}
     entries_in = []
     for sp, (label, a) in zip(specs, analyses.items(), strict=True):
         params = {
             **common,
             "data": _data_param(sp.source),
-            "output_dir": str(out / "figures" / label) if several else str(out / "figures"),
+            "output_dir": f"figures/{label}" if several else "figures",
             "accounts": None if sp.accounts is None else str(Path(sp.accounts).resolve()),
             "mapping": None if sp.mapping is None else str(Path(sp.mapping).resolve()),
             "dataset": label if several else None,
@@ -182,56 +263,67 @@ def reproduce(
         params = {k: v for k, v in params.items() if v is not None}
         sub = f"notebooks/{label}/" if several else "notebooks/"
         figs = f"figures/{label}/" if several else "figures/"
-        for study in _selected(only, synthesis=False):
+        for study in selected[0]:
             entries_in.append(_entry(study, a.ledger, a.evidence, sub, figs, params,
                                      label if several else None))  # fmt: skip
-    for study in _selected(only, synthesis=True):
-        params = {**common, "output_dir": str(out / "figures")}
+    for study in selected[1]:
+        params = {**common, "output_dir": "figures"}
         e = _entry(study, ledger, None, "notebooks/", "figures/", params, None)
         if len(specs) + bench < 2:
             e.update(status="not-testable", notebook=None,
                      reason="needs two or more sources (add --data benchmarks or a dataset)")  # fmt: skip
         entries_in.append(e)
+    entries = _run_studies(entries_in, stage, jobs, progress, tqdm)
+    for e in entries:
+        timings[f"{_key(e)}_{e['slug']}"] = e["seconds"]
+    atomic_write(stage / "studies.json", json.dumps(entries, indent=2))
 
+    # 4. manifest, then the report (which reads the manifest), then the final manifest
+    timings["total"] = time.perf_counter() - t_start
+    man = {"scheme": scheme, "seed": seed, "definition": definition, "currency": currency,
+           "run_id": run_id}  # fmt: skip
+    _write_manifest(stage, specs, analyses, shas, man, timings)
+    if build_html:
+        build_report(stage)
+        _write_manifest(stage, specs, analyses, shas, man, timings)
+    return RunResult(rd.out, studies=entries, ledger=ledger, validation=validation,
+                     run_id=run_id)  # fmt: skip
+
+
+def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_studies(entries_in, stage: Path, jobs: int, progress: bool, tqdm) -> list[dict]:
+    """Execute the studies (in worker processes when ``jobs > 1``; an interrupt stops
+    them all)."""
     bar = tqdm(total=len(entries_in), desc="studies", unit="notebook", disable=not progress)
     results: dict[str, dict] = {}
     # cell-by-cell progress inside each notebook when they run one at a time
-    work = [(e, str(out), e.pop("_params"), progress and jobs == 1) for e in entries_in]
+    work = [(e, str(stage), e.pop("_params"), progress and jobs == 1) for e in entries_in]
+    pool = None
     if int(jobs) <= 1:
         done = map(_run_study, work)
-        pool = None
     else:  # processes, not threads: no state (working directory, ...) is shared
-        pool = ProcessPoolExecutor(
-            max_workers=int(jobs), mp_context=multiprocessing.get_context("spawn")
-        )
-        done = pool.map(_run_study, work)
+        ctx = multiprocessing.get_context("spawn")
+        pool = ctx.Pool(int(jobs), initializer=_ignore_sigint)
+        done = pool.imap(_run_study, work)
     try:
         for entry in done:
             results[_key(entry)] = entry
             bar.set_postfix_str(f"{entry['nn']} {entry['status']}")
             bar.update()
+        if pool is not None:
+            pool.close()
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+        raise
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    bar.close()
-    entries = [results[_key(e)] for e in entries_in]
-    for e in entries:
-        timings[f"{_key(e)}_{e['slug']}"] = e["seconds"]
-    atomic_write(out / "studies.json", json.dumps(entries, indent=2))
-
-    # 4. manifest, then the report
-    timings["total"] = time.perf_counter() - t_start
-    _write_manifest(out, specs, analyses, common, timings)
-    if build_html:
-        build_report(out)
-        _write_manifest(out, specs, analyses, common, timings)
-    return RunResult(
-        out,
-        studies=entries,
-        ledger=ledger,
-        seconds=time.perf_counter() - t_start,
-        validation=validation,
-    )
+            pool.join()
+        bar.close()
+    return [results[_key(e)] for e in entries_in]
 
 
 def _selected(only, *, synthesis: bool) -> list[Study]:
@@ -265,17 +357,18 @@ def _entry(study, ledger, evidence, sub, figs, params, dataset) -> dict:
     return entry
 
 
-def _write_validation(out: Path, reports: dict, several: bool) -> dict:
+def _write_validation(out: Path, reports: dict, shas: dict, run_id: str, several: bool) -> dict:
     """validation.json (and .txt, quarantine.csv): one report, or with several datasets
-    the sums plus each dataset's report (its quarantine under ``evidence/<label>/``)."""
+    the sums plus each dataset's report (its quarantine under ``evidence/<label>/``). Each
+    report names its input's sha256; the file names the run id."""
     if not several:
-        (rep,) = reports.values()
-        validation = rep.to_dict()
+        ((label, rep),) = reports.items()
+        validation = {**rep.to_dict(), "sha256": shas[label], "run_id": run_id}
         atomic_write(out / "validation.txt", rep.summary() + "\n")
         if rep.quarantined:
             rep.write_quarantine(out / "quarantine.csv")
     else:
-        per = {label: rep.to_dict() for label, rep in reports.items()}
+        per = {label: {**rep.to_dict(), "sha256": shas[label]} for label, rep in reports.items()}
         validation = {
             "source": "several datasets: " + ", ".join(per),
             **{
@@ -283,6 +376,8 @@ def _write_validation(out: Path, reports: dict, several: bool) -> dict:
                 for k in ("rows_in", "accepted", "quarantined")
             },  # fmt: skip
             "reasons": {},
+            "sha256": dict(shas),
+            "run_id": run_id,
             "datasets": per,
         }
         for label, rep in reports.items():
@@ -295,7 +390,8 @@ def _write_validation(out: Path, reports: dict, several: bool) -> dict:
 
 
 def _run_study(job: tuple[dict, str, dict, bool]) -> dict:
-    """Execute one study notebook (in a worker process when ``jobs > 1``)."""
+    """Execute one study notebook (in a worker process when ``jobs > 1``), with the run
+    directory as the kernel's working directory."""
     entry, out_s, params, progress = job
     entry = dict(entry)
     out = Path(out_s)
@@ -303,7 +399,7 @@ def _run_study(job: tuple[dict, str, dict, bool]) -> dict:
     t = time.perf_counter()
     if entry["status"] == "ok":
         try:
-            execute(study, out / entry["notebook"], params, progress=progress)
+            execute(study, out / entry["notebook"], params, progress=progress, cwd=out)
         except Exception as e:  # a failing study is reported, the run goes on
             entry.update(status="failed", reason=_short_error(e))
     entry["seconds"] = round(time.perf_counter() - t, 2)
@@ -320,17 +416,18 @@ def _short_error(e: Exception) -> str:
     return (tail[-1] if tail else type(e).__name__)[:300]
 
 
-def _write_manifest(out: Path, specs, analyses, params, timings) -> None:
+def _write_manifest(out: Path, specs, analyses, shas, params, timings) -> None:
     rec = provenance(None, params)
     rec["created_by"] = "influtiers reproduce"
+    rec["run_id"] = params["run_id"]
     items = []
-    for sp, a in zip(specs, analyses.values(), strict=True):
+    for sp, (label, a) in zip(specs, analyses.items(), strict=True):
         meta = a.evidence.meta
         items.append(
             {
                 "source": str(sp.source),
-                "label": meta.get("dataset"),
-                "sha256": meta.get("sha256"),
+                "label": label,
+                "sha256": shas[label],
                 "adapter": meta.get("adapter"),
                 "synthetic": bool(meta.get("synthetic")),
             }
@@ -344,3 +441,6 @@ def _write_manifest(out: Path, specs, analyses, params, timings) -> None:
             files[rel] = {"sha256": sha256_file(f), "bytes": f.stat().st_size}
     rec["files"] = files
     atomic_write(out / "manifest.json", json.dumps(rec, indent=2, sort_keys=True, default=str))
+
+
+__all__ = ["DataSpec", "RunResult", "reproduce"]

@@ -81,6 +81,11 @@ REASONS: dict[str, str] = {
     "unparseable_date": "posted_at could not be read as a date",
     "unparseable_boolean": "sponsored could not be read as true/false",
     "unreadable_record": "a source record (e.g. one JSON file of a dataset) could not be read",
+    "ambiguous_number": "a number in a decimal-comma file that could mean two values "
+    "(e.g. 1.5 or 1,234.5)",
+    "implausible_date": "posted_at is in the future (quarantined with --quarantine-implausible)",
+    "implausible_rate": "the engagement rate is above the platform's plausibility threshold "
+    "(quarantined with --quarantine-implausible)",
 }
 
 #: The order in which the row-level rules are checked; a rejected row carries the first
@@ -89,6 +94,7 @@ REASONS: dict[str, str] = {
 REASON_ORDER: tuple[str, ...] = (
     "missing_account_id",
     "unparseable_number",
+    "ambiguous_number",
     "unparseable_date",
     "unparseable_boolean",
     "negative_count",
@@ -96,5 +102,15 @@ REASON_ORDER: tuple[str, ...] = (
     "orphan_post",
     "zero_followers",
     "no_engagement",
+    "implausible_date",
+    "implausible_rate",
     "duplicate_post",
 )
+
+#: Plausibility thresholds of the engagement rate (likes + comments) / followers: above them
+#: a post is implausible (counted in the validation report; quarantined only on request).
+#: Video platforms, where viral posts reach far beyond the followers, get the higher one.
+RATE_THRESHOLD = 1.0
+VIDEO_RATE_THRESHOLD = 10.0
+VIDEO_PLATFORMS = ("tiktok", "youtube", "douyin", "kuaishou", "twitch", "likee", "triller",
+                   "snapchat", "vimeo", "dailymotion")  # fmt: skip

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import stats
 from .config import N_RESAMPLES, SEED
-from .metrics import get_definition
+from .metrics import get_definition, usable_definition
 from .tiers import SCHEMES, get_scheme
 
 #: (label, unit, method, influencer-level column) of each aggregation choice.
@@ -133,7 +133,7 @@ def scheme_sensitivity(
     tier medians of influencer rates with a cluster-bootstrap 95% interval."""
     rows = []
     for sname in schemes if schemes is not None else schemes_with(a, b):
-        t = evidence.table(definition, sname)
+        t = evidence.table(usable_definition(evidence.definitions, definition), sname)
         r = stats.rate_ratio(
             t,
             a,

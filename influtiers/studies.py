@@ -12,6 +12,7 @@ and :mod:`influtiers` — no function definitions.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ import pandas as pd
 
 from .analysis import Analysis, analyse
 from .claims import CLAIMS, Context, Ledger
-from .config import MARGIN, NOTEBOOK_DIR, REPO_ROOT, SEED
+from .config import CURRENCY, MARGIN, NOTEBOOK_DIR, REPO_ROOT, SEED
 from .load import load
 from .provenance import provenance
 from .provenance import watermark as _watermark
@@ -176,6 +177,8 @@ class StudySession:
         run_dir=None,
         dataset: str | None = None,
         synthesis=None,
+        definition: str | None = None,
+        currency: str = CURRENCY,
     ) -> None:
         self.study = get_study(study)
         self.data = data
@@ -188,6 +191,7 @@ class StudySession:
             self.validation = {}
             st = first.settings
             scheme, seed, margin = st.get("scheme"), st.get("seed", seed), st.get("margin", margin)
+            definition, currency = st.get("definition"), st.get("currency", currency)
         elif run_dir is not None:
             run = Path(run_dir)
             self.analysis = Analysis.read(run, label=dataset)
@@ -199,14 +203,21 @@ class StudySession:
                 self.validation = self.validation.get("datasets", {}).get(dataset, {})
             st = self.analysis.settings
             scheme, seed, margin = st.get("scheme"), st.get("seed", seed), st.get("margin", margin)
+            definition, currency = st.get("definition"), st.get("currency", currency)
         else:
             ds = load(data, accounts=accounts, mapping=mapping)
             try:
                 self.validation = ds.report.to_dict()
-                self.analysis = analyse(ds, scheme=scheme, seed=seed, margin=tuple(margin))
+                self.analysis = analyse(ds, scheme=scheme, seed=seed, margin=tuple(margin),
+                                        definition=definition, currency=currency)  # fmt: skip
             finally:
                 ds.close()
         self.load_seconds = time.perf_counter() - t0
+        #: the id of the run this session reads (recorded with each saved figure)
+        self.run_id = (
+            synthesis.settings.get("run_id") if synthesis is not None
+            else self.analysis.settings.get("run_id")
+        )  # fmt: skip
         self.scheme = scheme
         self.seed = int(seed)
         self.margin = tuple(float(m) for m in margin)
@@ -229,7 +240,8 @@ class StudySession:
                 f"{k}: {a.evidence.meta.get('sha256')}" for k, a in synthesis.analyses.items()
             )
         )
-        self.ctx = Context(self.evidence, scheme=scheme, seed=self.seed, margin=self.margin)
+        self.ctx = Context(self.evidence, scheme=scheme, seed=self.seed, margin=self.margin,
+                           definition=definition, currency=currency)  # fmt: skip
 
     # -- data --------------------------------------------------------------------
     @property
@@ -353,14 +365,12 @@ class StudySession:
             return {}
         from .plots import save_figure
 
-        return save_figure(fig, name, data, self.output_dir, self.provenance())
+        return save_figure(fig, name, data, self.output_dir, self.provenance(), run_id=self.run_id)
 
     def watermark(self) -> str:
         text = _watermark(None, self.params)
-        return (
-            text
-            + f"\ndata sha256: {self.data_sha256}\nstudy {self.study.name} version {self.study.version}"
-        )
+        text += f"\ndata sha256: {self.data_sha256}\nstudy {self.study.name} version {self.study.version}"
+        return text + (f"\nrun id: {self.run_id}" if self.run_id else "")
 
 
 def _num(x, digits: int) -> str:
@@ -419,31 +429,54 @@ def execute(
     *,
     kernel_name: str = "python3",
     progress: bool = False,
+    cwd=None,
 ) -> Path:
     """Execute a study notebook with papermill, writing the executed copy to ``output_path``.
 
     The process working directory is never changed (papermill's ``cwd`` would
-    ``os.chdir`` the whole process): notebooks resolve every path from the package,
-    so the kernel's working directory does not matter, and ``output_path`` and the
-    parameters are absolute."""
+    ``os.chdir`` the whole process). ``cwd`` is the *kernel's* working directory: a run
+    passes its run directory, so that the parameters can be paths relative to the run
+    (``run_dir="."``, ``output_dir="figures"``) and no file records where the run was
+    staged; the executed notebook then records its own path relative to ``cwd``."""
     import papermill as pm
 
     s = study if isinstance(study, Study) else get_study(study)
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(f".{output_path.name}.tmp.ipynb")
+    # the kernel logs nothing to the terminal (its TCP warning; a traceback when Ctrl-C
+    # stops the run mid-message): a study's own errors are in the notebook
+    extra: dict = {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
+    if cwd is not None:
+        extra["resources"] = {"metadata": {"path": str(cwd)}}
+    # the kernel imports the same influtiers as this process, wherever its working folder
+    here = str(Path(__file__).resolve().parents[1])
+    old_path = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (here, old_path) if p)
     try:
-        pm.execute_notebook(
+        nb = pm.execute_notebook(
             str(s.notebook),
             str(tmp),
             parameters=dict(parameters or {}),
             kernel_name=kernel_name,
             progress_bar=progress,
             log_output=False,
+            **extra,
         )
+        if cwd is not None:
+            import nbformat
+
+            meta = nb.metadata.get("papermill", {})
+            meta["output_path"] = output_path.relative_to(Path(cwd)).as_posix()
+            meta["input_path"] = f"{s.name}.ipynb"
+            nbformat.write(nb, str(tmp))
         tmp.replace(output_path)
     finally:
         tmp.unlink(missing_ok=True)
+        if old_path is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old_path
     return output_path
 
 

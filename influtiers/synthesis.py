@@ -43,6 +43,7 @@ from .claims import CLAIMS, Ledger, ledger_records, run_benchmark_ledger
 from .claims.ledger import adjust
 from .claims.model import PUBLISHED
 from .claims.rules import band, band_verdict, tost_p
+from .csvsafe import safe_csv
 from .errors import UsageError
 from .provenance import atomic_write
 from .stats.fixed_effects import FE
@@ -80,7 +81,7 @@ class Synthesis:
         single = len(self.analyses) == 1
         for label, a in self.analyses.items():
             out += a.write(d, label=None if single else label)
-        out.append(atomic_write(d / "claims.csv", self.ledger.to_csv(index=False)))
+        out.append(atomic_write(d / "claims.csv", safe_csv(self.ledger)))
         out.append(atomic_write(d / "claims.md", self.ledger.to_markdown_table() + "\n"))
         out.append(atomic_write(d / "claims.json", self.ledger.to_records_json() + "\n"))
         rec = {

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import UnknownSchemeError
+from .errors import DataError, UnknownSchemeError
 
 BELOW = "below"
 ABOVE = "above"
@@ -447,7 +447,19 @@ def scheme_from_file(path: str | Path) -> Scheme:
         data = _LOADERS[path.suffix](path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: scheme file not found") from None
-    return scheme_from_dict(data, where=str(path))
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataError(f"{path}: cannot read the scheme file: {e}") from None
+    except Exception as e:  # the YAML, TOML and JSON parsers raise their own types
+        msg = " ".join(str(e).split())
+        raise DataError(f"{path}: not a valid scheme file: {type(e).__name__}: {msg}") from None
+    if not isinstance(data, Mapping):
+        raise DataError(f"{path}: a scheme file must hold a mapping with 'name' and 'tiers'")
+    try:
+        return scheme_from_dict(data, where=str(path))
+    except (TypeError, ValueError, KeyError, AttributeError) as e:
+        if isinstance(e, DataError):
+            raise
+        raise DataError(f"{path}: not a valid tier scheme: {' '.join(str(e).split())}") from None
 
 
 def classify(followers, scheme=None, platform=None) -> pd.Categorical:

@@ -99,3 +99,23 @@ def reproduced_run(tmp_path_factory, export_dataset):
     res = reproduce(datasets=specs, out=out, only=["00", "03"], progress=False, seed=5)
     assert [s["status"] for s in res.studies] == ["ok", "ok"]
     return out
+
+
+def _reports_state():
+    """The repository's run directory (and its lock/staging siblings) as files and mtimes."""
+    from influtiers.config import REPORTS_DIR
+
+    paths = [REPORTS_DIR, *REPORTS_DIR.parent.glob(f"{REPORTS_DIR.name}.*")]
+    return sorted(
+        (str(p), p.stat().st_mtime_ns) for root in paths if root.exists()
+        for p in [root, *root.rglob("*")]
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tests_write_only_under_temporary_folders():
+    """Tests write only under temporary folders: the repository's ``reports/`` (a user's
+    run directory) is left exactly as it was."""
+    before = _reports_state()
+    yield
+    assert _reports_state() == before, "the test suite wrote into reports/ (use tmp_path)"

@@ -16,7 +16,7 @@ def defect_posts() -> pd.DataFrame:
         ("instagram", "a", "1", 100.0, 10.0, 1.0),  # ok
         ("instagram", None, "2", 100.0, 10.0, 1.0),  # missing_account_id
         ("instagram", "  ", "3", 100.0, 10.0, 1.0),  # missing_account_id (blank)
-        ("instagram", "n/a", "4", 100.0, 10.0, 1.0),  # missing_account_id (token)
+        ("instagram", "n/a", "4", 100.0, 10.0, 1.0),  # ok: an id is missing only when empty
         ("instagram", "a", "5", inf, 10.0, 1.0),  # unparseable_number
         ("instagram", "a", "6", 100.0, -5.0, 1.0),  # negative_count
         ("instagram", "a", "7", np.nan, -5.0, 1.0),  # negative_count before missing_followers
@@ -41,7 +41,7 @@ def defect_posts() -> pd.DataFrame:
 
 
 EXPECTED = {
-    "missing_account_id": 3,
+    "missing_account_id": 2,
     "unparseable_number": 1,
     "negative_count": 2,
     "missing_followers": 1,

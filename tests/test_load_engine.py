@@ -29,7 +29,7 @@ def defect_posts() -> pd.DataFrame:
         ("instagram", "a", "1", 100.0, 10.0, 1.0),  # ok
         ("instagram", None, "2", 100.0, 10.0, 1.0),  # missing_account_id
         ("instagram", "  ", "3", 100.0, 10.0, 1.0),  # missing_account_id (blank)
-        ("instagram", "n/a", "4", 100.0, 10.0, 1.0),  # missing_account_id (token)
+        ("instagram", "n/a", "4", 100.0, 10.0, 1.0),  # ok: an id is missing only when empty
         ("instagram", "a", "5", INF, 10.0, 1.0),  # unparseable_number
         ("instagram", "a", "6", 100.0, -5.0, 1.0),  # negative_count
         ("instagram", "a", "7", np.nan, -5.0, 1.0),  # negative_count before missing_followers
@@ -54,7 +54,7 @@ def defect_posts() -> pd.DataFrame:
 
 
 EXPECTED = {
-    "missing_account_id": 3,
+    "missing_account_id": 2,
     "unparseable_number": 1,
     "negative_count": 2,
     "missing_followers": 1,
@@ -316,14 +316,53 @@ def test_spark_accounts_and_adapter(spark, tmp_path):
         assert sp.report.reasons == {"orphan_post": 1, "unparseable_number": 1}
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning", "ignore:The copy keyword is deprecated")
+def test_spark_nanosecond_parquet_and_plausibility(spark, tmp_path):
+    """Typed Parquet with nanosecond timestamps (Spark cannot read them) is staged at
+    microseconds; the plausibility findings and --quarantine-implausible match DuckDB."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ts = pd.to_datetime(
+        ["2020-01-01 10:00:00.123456789", "2100-01-01 00:00:00", "2020-01-02"],
+        utc=True,
+        format="ISO8601",
+    )
+    t = pa.table({"platform": ["instagram", "instagram", "tiktok"], "account_id": ["a", "b", "c"],
+                  "post_id": ["1", "2", "3"], "posted_at": pa.array(ts, pa.timestamp("ns", "UTC")),
+                  "followers": [100.0, 100.0, 100.0], "likes": [5.0, 500.0, 1500.0]})  # fmt: skip
+    pq.write_table(t, tmp_path / "ns.parquet")
+    assert pq.ParquetFile(tmp_path / "ns.parquet").schema_arrow.field("posted_at").type.unit == "ns"
+    for implausible in (False, True):
+        kw = {"quarantine_implausible": implausible}
+        with load(tmp_path / "ns.parquet", **kw) as duck, \
+                load(tmp_path / "ns.parquet", engine="spark", spark=spark, **kw) as sp:  # fmt: skip
+            assert duck.report.reasons == sp.report.reasons
+            assert duck.report.findings == sp.report.findings
+            if implausible:
+                assert sp.report.reasons == {"implausible_date": 1, "implausible_rate": 1}
+            else:
+                assert sp.report.findings["implausible_date"]["count"] == 1
+                assert sp.report.findings["implausible_rate"]["examples"][0].startswith("row 2")
+                first = sp.to_pandas()["posted_at"].iloc[0]
+                assert first == pd.Timestamp("2020-01-01 10:00:00.123456", tz="UTC")
+
+
 def test_rules_follow_schema_reason_order():
     from influtiers import schema
-    from influtiers.load.validate_sql import AccountsLayout, Layout, code_reason, rules
+    from influtiers.load.validate_sql import (
+        AccountsLayout,
+        Layout,
+        Plausibility,
+        code_reason,
+        rules,
+    )
 
     lay = Layout(
         columns=tuple(c for c in schema.POST_COLUMNS if c != "category"),
         pre=True,
         accounts=AccountsLayout(fill=("category",)),
+        implausible=Plausibility(now="2030-01-01 00:00:00"),
     )
     order = []
     for code, _ in rules(lay):

@@ -67,11 +67,18 @@ def test_two_runs_give_identical_ledger_and_figure_data(run_dir, export_dataset,
     reproduce(
         csv, mapping=mapping, out=tmp_path, only=["03"], progress=False, seed=5, build_html=False
     )
-    assert (tmp_path / "claims.csv").read_bytes() == (first / "claims.csv").read_bytes()
-    figs = sorted(p.name for p in (first / "figures").glob("*.csv"))
-    assert figs
+    a, b = (pd.read_csv(d / "claims.csv", keep_default_na=False) for d in (first, tmp_path))
+    assert a["run_id"].nunique() == b["run_id"].nunique() == 1
+    assert a["run_id"].iloc[0] != b["run_id"].iloc[0]  # two runs, two ids
+    pd.testing.assert_frame_equal(a.drop(columns="run_id"), b.drop(columns="run_id"))
+    # figures (PNG, SVG, CSV) are byte-identical: the run id is in figures/manifest.json only
+    figs = sorted(p.name for p in (first / "figures").glob("*.*") if p.name != "manifest.json")
+    assert {f.rsplit(".", 1)[1] for f in figs} == {"png", "svg", "csv"}
     for f in figs:
         assert (tmp_path / "figures" / f).read_bytes() == (first / "figures" / f).read_bytes(), f
+    runs = [json.loads((d / "figures" / "manifest.json").read_text()) for d in (first, tmp_path)]
+    assert {e["run_id"] for e in runs[0].values()} == {a["run_id"].iloc[0]}
+    assert {e["run_id"] for e in runs[1].values()} == {b["run_id"].iloc[0]}
 
 
 def test_study_without_needed_columns_is_not_testable_and_run_goes_on(
@@ -119,9 +126,11 @@ def test_unusable_data_stops_with_exit_2(tmp_path, capsys):
     bad.write_text("account_id,followers,likes\na,0,5\nb,-3,1\n")
     code = main(["reproduce", "--data", str(bad), "--out", str(tmp_path / "o"), "--no-progress"])
     assert code == 2
-    v = json.loads((tmp_path / "o" / "validation.json").read_text())
-    assert v["accepted"] == 0 and v["quarantined"] == 2
-    assert not (tmp_path / "o" / "claims.csv").exists()
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    assert err.startswith("influtiers reproduce: error: ")
+    assert "no usable rows: 2 rows in = 0 accepted + 2 quarantined" in err
+    assert "nothing was written to" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "o.lock"]
 
 
 @pytest.mark.parametrize(
@@ -166,6 +175,11 @@ def test_every_study_survives_a_tiny_dataset(tmp_path, make_export):
     }
     led = pd.read_csv(tmp_path / "run" / "claims.csv")
     assert (led["verdict"] == "not-testable").sum() >= 3
+    # notebooks in parallel share figures/manifest.json: no entry is lost, each names the run
+    figs = tmp_path / "run" / "figures"
+    man = json.loads((figs / "manifest.json").read_text())
+    assert set(man) == {p.stem for p in figs.glob("*.png")}
+    assert {e["run_id"] for e in man.values()} == {res.run_id}
 
 
 def test_parallel_run_keeps_working_directory_and_relative_out(
@@ -239,3 +253,20 @@ def test_two_datasets_and_the_published_library(tmp_path, make_export):
         ("beta", "04", "ok"),
         (None, "09", "ok"),
     ]
+
+
+def test_run_directory_names_one_run_everywhere(run_dir, export_dataset):
+    """A real run (notebook executed by papermill): every file names the same input
+    sha256 and run id, the manifest's hashes match, paths are relative to the run, and the
+    executed notebook records no staging path (see test_catalogue_runs.consistent)."""
+    from test_catalogue_runs import consistent
+
+    res, out = run_dir
+    csv, _ = export_dataset
+    rid, _ = consistent(out, csv, "export.csv")
+    assert rid == res.run_id
+    nb = json.loads((out / "notebooks" / "03_engagement_parity.ipynb").read_text())
+    meta = nb["metadata"]["papermill"]
+    assert meta["output_path"] == "notebooks/03_engagement_parity.ipynb"
+    assert meta["parameters"]["run_dir"] == "." and meta["parameters"]["output_dir"] == "figures"
+    assert json.loads((out / "figures" / "manifest.json").read_text())

@@ -37,6 +37,8 @@ FLAG_CODES = (
     "low-confidence",
     "followers-proxy",
     "currency-mixed",
+    "account-level",
+    "duplicate-rows",
 )
 
 
@@ -148,6 +150,21 @@ class Context:
     def definition_flags(self, claim: Claim) -> tuple[str, ...]:
         d = get_definition(self.definition or claim.definition or config.DEFINITION)
         return ("definition-fallback",) if self.definition_for(claim).name != d.name else ()
+
+    def followers_table(self, claim: Claim) -> pd.DataFrame:
+        """One row per influencer of the scope with ``followers``, ``platform``, ``n_posts``
+        and ``tier`` (the claim's scheme): for the claims about follower counts, which
+        need no engagement column (C01, C15)."""
+        src = self.evidence.influencers
+        if self.platform:
+            src = src[(src["platform"] == self.platform).to_numpy()]
+        if src.empty:
+            raise NotTestable("no influencers (followers) in this scope")
+        t = src[["platform", "account_id", "followers", "n_posts"]].reset_index(drop=True)
+        scheme = self.scheme_for(claim)
+        t.insert(3, "tier", scheme.classify(t["followers"].to_numpy(), t["platform"].to_numpy()))
+        t.attrs.update(scheme=scheme.name, notes=[], flags=[], unit="influencer")
+        return t
 
     def tier_bounds(self, claim: Claim, tier: str):
         """``(lower, upper)`` of ``tier`` in the claim's scheme on the scope's platform."""

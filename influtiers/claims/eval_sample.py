@@ -20,8 +20,9 @@ C01_SCHEMES = ("highsocial-2024", "powerdigital-2023", "tint-2021", "mediakix-by
 
 
 def tier_schemes(ctx: Context, claim: Claim) -> ClaimResult:
-    """C01 (descriptive): how many influencers change tier between the articles' schemes."""
-    base = ctx.table(claim)
+    """C01 (descriptive): how many influencers change tier between the articles' schemes
+    (follower counts only: no engagement column is needed)."""
+    base = ctx.followers_table(claim)
     names = list(C01_SCHEMES)
     lab = {n: get_scheme(n).classify(base["followers"], base["platform"]) for n in names}
     ref = pd.Series(lab[names[0]]).astype("string")
@@ -151,7 +152,7 @@ def nano_share(ctx: Context, claim: Claim) -> ClaimResult:
     """C15: nano against each other tier, conditional binomial tests with Holm."""
     scheme = ctx.scheme_for(claim)
     need_tiers(("nano",), scheme)
-    t = ctx.table(claim)
+    t = ctx.followers_table(claim)  # follower counts only: no engagement column is needed
     r = float(claim.params.get("by_far", 2.0))
     p0 = r / (1 + r)
     counts = t["tier"].value_counts(sort=False)

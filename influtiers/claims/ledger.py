@@ -20,6 +20,7 @@ from .model import (
     LEDGER_COLUMNS,
     NUMERIC_COLUMNS,
     POSTS,
+    PROVENANCE_COLUMNS,
     PUBLISHED,
     VERDICTS,
     Claim,
@@ -38,7 +39,7 @@ def evaluate_claim(claim: Claim | str, ctx: Context) -> ClaimResult:
         return EVALUATORS[claim.evaluator](ctx, claim)
     except NotTestable as e:
         return not_testable_from(e)
-    except (ArithmeticError, ValueError, KeyError, IndexError, TypeError, LookupError) as e:
+    except Exception as e:  # noqa: BLE001 - any bug in one claim stays in its row
         return ClaimResult("error", reason=f"{type(e).__name__}: {e}"[:500])
 
 
@@ -93,6 +94,8 @@ def result_rows(
                 "scheme": r.scheme,
                 "reason": r.reason,
                 "summary": r.summary,
+                "data_sha256": accounting.get("sha256") or "",
+                "run_id": "",
             }
         )
     return rows
@@ -174,18 +177,34 @@ class Ledger(pd.DataFrame):
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
         for c in COUNT_COLUMNS:
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
+        for c in PROVENANCE_COLUMNS:
+            df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
         return cls(df)
 
     @classmethod
     def from_results(cls, evaluated, evidence) -> Ledger:
+        """The rows of evaluated claims on ``evidence``; each carries the dataset's
+        accounting and sha256, and the data flags of ``meta["data_flags"]`` (e.g.
+        ``account-level``, ``duplicate-rows``) on its rows judged on posts."""
         meta = evidence.meta
-        acc = {k: meta[k] for k in ("rows_in", "accepted", "quarantined") if k in meta}
+        acc = {k: meta[k] for k in ("rows_in", "accepted", "quarantined", "sha256") if k in meta}
+        data_flags = [str(f) for f in meta.get("data_flags") or ()]
         rows = []
         for claim, platform, res in evaluated:
             rows += result_rows(
                 claim, res, dataset=evidence.label, platform=platform, accounting=acc
             )
+        if data_flags:
+            for r in rows:
+                if r["evidence"] == POSTS:
+                    have = [f for f in r["flags"].split("; ") if f]
+                    r["flags"] = "; ".join(dict.fromkeys([*have, *data_flags]))
         return cls(adjust(cls.from_rows(rows)))
+
+    @property
+    def errors(self) -> Ledger:
+        """The rows whose claim failed unexpectedly (verdict ``error``)."""
+        return Ledger(self[self["verdict"] == "error"])
 
     def summary(self) -> str:
         counts = self["verdict"].value_counts()

@@ -64,7 +64,11 @@ LEDGER_COLUMNS = [
     "scheme",
     "reason",
     "summary",
+    "data_sha256",
+    "run_id",
 ]
+#: Text ledger columns that hold provenance (empty when unknown).
+PROVENANCE_COLUMNS = ("data_sha256", "run_id")
 #: Numeric ledger columns (NaN when empty).
 NUMERIC_COLUMNS = (
     "estimate",
@@ -207,6 +211,7 @@ __all__ = [
     "LEDGER_COLUMNS",
     "NUMERIC_COLUMNS",
     "POSTS",
+    "PROVENANCE_COLUMNS",
     "PUBLISHED",
     "PUBLISHED_VERDICTS",
     "SIMULATION",

@@ -8,6 +8,7 @@ engine. Validation then runs in the engine (:mod:`influtiers.load.validate`).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -24,11 +25,19 @@ from .adapters import ADAPTERS, detect, get_adapter
 from .bundled import SYNTHETIC_KEY, resolve_bundled
 from .columns import load_mapping, map_columns
 from .dataset import Background, Dataset, file_sha256, frame_sha256
+from .describe import describe
 from .read import Chunk, FrameTable, TableFile, expand_paths
 from .spark import validate_spark
-from .stage import PRE_COLUMNS, read_accounts, sql_typed, stage_chunk, stage_schema
+from .stage import (
+    PRE_COLUMNS,
+    read_accounts,
+    sql_typed,
+    stage_chunk,
+    stage_schema,
+    staged_columns,
+)
 from .validate import ValidationReport, memory_bytes, validate_duckdb
-from .validate_sql import Layout, lit, quote
+from .validate_sql import Layout, Plausibility, lit, quote
 
 __all__ = ["ENGINES", "load"]
 
@@ -120,11 +129,12 @@ def resolve_inputs(source, adapter: str | None, label: str | None) -> Inputs:
     readers = [TableFile(p) for p in paths]
     columns = list(dict.fromkeys(c for r in readers for c in r.columns))
     warnings = [w for r in readers for w in r.warnings]
+    notes = [n for r in readers for n in r.notes]
     root = paths[0].parent if len(paths) == 1 else None
     return Inputs(
         desc or str(paths[0]), lbl, readers, paths=[p.resolve() for p in paths],
         files=[str(p) for p in paths], show_files=len(paths) > 1, columns=columns,
-        warnings=warnings, synthetic=bundled_name == "demo" or any(_is_synthetic(r) for r in readers),
+        warnings=warnings, notes=notes, synthetic=bundled_name == "demo" or any(_is_synthetic(r) for r in readers),
         sha=Background(lambda: file_sha256(paths, None if len(paths) == 1 else _common_root(paths))),
     )  # fmt: skip
 
@@ -153,15 +163,21 @@ def _check_required(inp: Inputs, cmap: dict, accounts) -> None:
         )
 
 
-def _typed(inp: Inputs, cmap: dict) -> bool:
-    """Every input is Parquet and every mapped column is typed (no Python parse)."""
+def _typed(inp: Inputs, cmap: dict, engine: str = "duckdb") -> bool:
+    """Every input is Parquet and every mapped column is typed (no Python parse). Spark
+    cannot read nanosecond timestamps: such files are staged (truncated to microseconds)."""
     if inp.adapter is not None or not inp.readers:
         return False
     for r in inp.readers:
         if r.kind != "parquet":
             return False
         for c, name in cmap.items():
-            if name in r.arrow_schema.names and not sql_typed(c, r.arrow_schema.field(name).type):
+            if name not in r.arrow_schema.names:
+                continue
+            typ = r.arrow_schema.field(name).type
+            if not sql_typed(c, typ):
+                return False
+            if engine == "spark" and pa.types.is_timestamp(typ) and typ.unit == "ns":
                 return False
     return True
 
@@ -187,7 +203,7 @@ def _staged(inp: Inputs, cmap: dict) -> Iterator[pa.RecordBatch]:
             for n in cmap.values():
                 if n not in ch.columns:
                     ch.columns[n] = pa.nulls(len(ch))
-            yield stage_chunk(ch, cmap, i)
+            yield stage_chunk(ch, cmap, i, decimal=r.decimal)
 
 
 def _connect(memory_limit, temp_directory, threads):
@@ -218,6 +234,7 @@ def load(
     memory_limit: str | None = None,
     temp_directory=None,
     threads: int | None = None,
+    quarantine_implausible: bool = False,
 ) -> Dataset:
     """Load, map, parse and validate a posts table, once.
 
@@ -282,13 +299,17 @@ def load(
     acc = read_accounts(accounts, user_map, list(cmap)) if accounts is not None else None
     if acc is not None:
         warnings += acc.warnings
-    typed = _typed(inp, cmap)
+    typed = _typed(inp, cmap, engine)
+    # a day's tolerance: naive local times are read as UTC
+    now = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    plaus = Plausibility(now=now)
     layout = Layout(
-        columns=tuple(c for c in schema.POST_COLUMNS if c in cmap),
+        columns=tuple(staged_columns(cmap, typed)),
         names=dict(cmap) if typed else {c: c for c in cmap},
         typed=typed,
         pre=inp.adapter is not None,
         accounts=None if acc is None else acc.layout,
+        implausible=plaus if quarantine_implausible else None,
     )
     col_src = {k: str(v) for k, v in cmap.items()}
     if acc is not None and "followers" not in cmap:
@@ -298,14 +319,28 @@ def load(
             spark, inp, layout, cmap, acc, typed, lambda: _staged(inp, cmap)
         )
         con = None
+        view = f"_described_{uuid.uuid4().hex[:12]}"
+        frame.createOrReplaceTempView(view)
+
+        def run(sql: str) -> list:
+            return [tuple(r) for r in spark.sql(sql).collect()]
     else:
         con, cleanup, fields = _run_duckdb(
             inp, layout, cmap, acc, typed, memory_limit, temp_directory, threads
         )
-        frame = None
+        frame, view = None, "_accepted"
+
+        def run(sql: str) -> list:
+            return con.execute(sql).fetchall()
+
+    found = describe(run, layout, view, plausibility=plaus, quarantined=quarantine_implausible,
+                     files=inp.files, show_files=inp.show_files, dialect=engine)  # fmt: skip
+    if engine == "spark":
+        spark.catalog.dropTempView(view)
     report = ValidationReport(
-        source=inp.desc, columns=col_src, warnings=warnings, adapter=inp.adapter_name,
-        notes=list(inp.notes), **fields,
+        source=inp.desc, columns=col_src, warnings=warnings + found.warnings,
+        adapter=inp.adapter_name, notes=list(inp.notes) + found.notes, flags=found.flags,
+        findings=found.findings, **fields,
     )  # fmt: skip
     ds = Dataset(
         label=inp.label, source=source, paths=inp.paths, sha256=inp.sha, synthetic=inp.synthetic,
@@ -356,7 +391,7 @@ def _run_duckdb(inp, layout, cmap, acc, typed, memory_limit, temp_directory, thr
                         p.unlink(missing_ok=True)
 
             reader = pa.RecordBatchReader.from_batches(
-                stage_schema(cmap, pre=inp.adapter is not None), _staged(inp, cmap)
+                stage_schema(layout.columns, pre=inp.adapter is not None), _staged(inp, cmap)
             )
             con.register("_staged_src", reader)
             con.execute(

@@ -28,17 +28,24 @@ import pyarrow.compute as pc
 from .. import schema
 
 __all__ = [
+    "CURRENCY_CODES",
+    "CURRENCY_SYMBOLS",
     "HIDDEN_SENTINEL_COLUMNS",
+    "ID_COLUMNS",
     "ID_MISSING_TOKENS",
     "MISSING_TOKENS",
     "NO_PERCENT",
+    "QUOTES",
     "WHITESPACE",
     "bools_arrow",
     "dates_arrow",
+    "money_arrow",
     "numbers_arrow",
+    "numbers_arrow_ex",
     "parse_bool",
     "parse_count",
     "parse_dates",
+    "parse_money",
     "parse_numbers",
     "parse_strings",
     "strings_arrow",
@@ -52,6 +59,11 @@ MISSING_TOKENS = frozenset(
 )  # fmt: skip
 #: In id and text columns a lone ``-`` is a value, not a missing marker.
 ID_MISSING_TOKENS = MISSING_TOKENS - {"-"}
+#: Quote and apostrophe characters stripped from both ends of a cell (paired or not) before
+#: the missing-value check: ``N/A'`` and ``"12"`` are ``N/A`` and ``12``.
+QUOTES = "'\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033"
+#: Canonical columns that hold ids: missing only when empty (``NA`` is a user name).
+ID_COLUMNS = ("account_id", "post_id")
 #: Every character :meth:`str.strip` removes; the engines trim exactly this set too.
 WHITESPACE = "".join(chr(i) for i in range(0x3001) if chr(i).isspace())
 #: Columns in which ``-1`` is a scraper's "hidden" sentinel (-> missing).
@@ -92,9 +104,39 @@ def _grouped(num: str, sep: str) -> bool:
     return re.fullmatch(r"\d{1,3}(?:" + re.escape(sep) + r"\d{3})+", num) is not None
 
 
-def _parse_one(text: str) -> tuple[float, str]:
-    """Parse one string: (value, kind) with kind 'missing', 'number', 'percent' or 'bad'."""
-    t = text.strip().lower()
+def unquote(text: str) -> str:
+    """Whitespace and quote characters stripped from both ends (paired or not).
+
+    >>> unquote(" 'N/A' "), unquote("N/A'"), unquote('"12"')
+    ('N/A', 'N/A', '12')
+    """
+    return text.strip().strip(QUOTES).strip()
+
+
+def _decimal_comma(num: str) -> tuple[str | None, bool]:
+    """A number of a decimal-comma file (``1.234,5``, ``15.000``, ``3,4``) in Python
+    notation; ``(None, True)`` when the cell is ambiguous there (``1.5``, ``1,234.5``,
+    ``1,234,567``)."""
+    if "." in num and "," in num:
+        int_part, dec = num.rsplit(",", 1) if num.rfind(",") > num.rfind(".") else (None, "")
+        if int_part is None or not (_grouped(int_part, ".") and dec.isdigit()):
+            return None, True
+        return int_part.replace(".", "") + "." + dec, False
+    if "," in num:
+        if num.count(",") > 1:
+            return None, True
+        return num.replace(",", "."), False
+    if "." in num:
+        if not _grouped(num, "."):
+            return None, True
+        return num.replace(".", ""), False
+    return num, False
+
+
+def _parse_one(text: str, decimal: str = ".") -> tuple[float, str]:
+    """Parse one string: (value, kind) with kind 'missing', 'number', 'percent', 'bad' or
+    'ambiguous' (``decimal=","``: a cell a decimal-comma file cannot mean unambiguously)."""
+    t = unquote(text).lower()
     if t in MISSING_TOKENS:
         return math.nan, "missing"
     t = _SPACES.sub("", t)
@@ -106,7 +148,11 @@ def _parse_one(text: str) -> tuple[float, str]:
             return math.nan, "bad"
         return (v, "number") if math.isfinite(v) else (math.nan, "bad")
     sign, num, suf = m.groups()
-    if suf in ("k", "m", "mm", "mn", "b", "bn", "%") and re.fullmatch(r"\d+,\d{1,2}", num):
+    if decimal == ",":
+        num, ambiguous = _decimal_comma(num)
+        if ambiguous:
+            return math.nan, "ambiguous"
+    elif suf in ("k", "m", "mm", "mn", "b", "bn", "%") and re.fullmatch(r"\d+,\d{1,2}", num):
         num = num.replace(",", ".")  # 3,4K: decimal comma before a suffix
     elif "," in num and "." in num:
         dec_sep = "," if num.rfind(",") > num.rfind(".") else "."
@@ -132,8 +178,11 @@ def _parse_one(text: str) -> tuple[float, str]:
 
 
 # ------------------------------------------------------------------ numbers
-def _slow_numbers(obj: np.ndarray, idx: np.ndarray, out, failed, column) -> None:
-    """Cell by cell (cached per distinct text) for the positions ``idx``."""
+def _slow_numbers(
+    obj: np.ndarray, idx: np.ndarray, out, failed, column, decimal=".", ambiguous=None
+) -> None:
+    """Cell by cell (cached per distinct text) for the positions ``idx``; ambiguous cells
+    are marked in ``ambiguous`` (else in ``failed``)."""
     cache: dict[str, tuple[float, str]] = {}
     for i in idx:
         v = obj[i]
@@ -141,20 +190,27 @@ def _slow_numbers(obj: np.ndarray, idx: np.ndarray, out, failed, column) -> None
             failed[i] = True  # a list, dict, ... in a numeric column
             continue
         if v not in cache:
-            cache[v] = _parse_one(v)
+            cache[v] = _parse_one(v, decimal)
         val, kind = cache[v]
-        if kind == "bad" or (kind == "percent" and column in NO_PERCENT):
+        if kind == "ambiguous" and ambiguous is not None:
+            ambiguous[i] = True
+            out[i] = np.nan
+        elif kind in ("bad", "ambiguous") or (kind == "percent" and column in NO_PERCENT):
             failed[i] = True
             out[i] = np.nan
         else:
             out[i] = val
 
 
-def parse_numbers(values, column: str | None = None, *, hidden: bool = True):
+def parse_numbers(
+    values, column: str | None = None, *, hidden: bool = True, decimal: str = ".", ambiguous=None
+):
     """Vectorised parse: ``(float64 Series, bool Series of cells that are not numbers)``.
 
     ``hidden=False`` keeps the ``-1`` sentinel of ``likes``/``comments``/``views`` as ``-1``
-    (the engines map it to missing and count it).
+    (the engines map it to missing and count it). ``decimal=","`` reads a decimal-comma
+    file (``15.000`` is 15000, ``2,5`` is 2.5); its ambiguous cells are marked in the
+    boolean array ``ambiguous`` when one is given (else they fail).
     """
     s = _series(values)
     idx = s.index
@@ -175,13 +231,17 @@ def parse_numbers(values, column: str | None = None, *, hidden: bool = True):
             is_bool = np.zeros(len(obj), dtype=bool)
         else:
             is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in obj), bool, len(obj))
-        fast = pd.to_numeric(obj.where(~is_bool), errors="coerce").astype("float64").to_numpy()
+        fast = pd.to_numeric(obj.where(~is_bool), errors="coerce").to_numpy("float64", copy=True)
+        if decimal == ",":  # a plain cast reads 15.000 as 15: such cells go cell by cell
+            sep = obj.map(lambda v: isinstance(v, str) and ("." in v or "," in v)).to_numpy(bool)
+            fast[sep] = np.nan
         out = fast.copy()
         failed = np.isinf(out) | is_bool
         out[failed] = np.nan
         slow = np.isnan(fast) & ~isna & ~is_bool
         if slow.any():
-            _slow_numbers(obj.to_numpy(), np.flatnonzero(slow), out, failed, column)
+            _slow_numbers(obj.to_numpy(), np.flatnonzero(slow), out, failed, column, decimal,
+                          ambiguous)  # fmt: skip
     if hidden and column in HIDDEN_SENTINEL_COLUMNS:
         out[out == -1] = np.nan
     return pd.Series(out, index=idx, dtype="float64"), pd.Series(failed, index=idx, dtype=bool)
@@ -197,6 +257,21 @@ def numbers_arrow(values, column: str | None = None) -> tuple[pa.Array, np.ndarr
     >>> arr.to_pylist(), bad.tolist()
     ([1200.0, None, None, -1.0], [False, False, True, False])
     """
+    arr, failed, ambiguous = numbers_arrow_ex(values, column)
+    return arr, failed | ambiguous
+
+
+def numbers_arrow_ex(
+    values, column: str | None = None, decimal: str = "."
+) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """:func:`numbers_arrow` with the decimal separator of the file (``","``: a
+    decimal-comma file) and a separate mask of the cells that are ambiguous there.
+
+    >>> arr, bad, amb = numbers_arrow_ex(pa.array(["15.000", "2,5", "1.5", "x"]), decimal=",")
+    >>> arr.to_pylist(), bad.tolist(), amb.tolist()
+    ([15000.0, 2.5, None, None], [False, False, False, True], [False, False, True, False])
+    """
+    none = np.zeros(len(values), dtype=bool)
     if _is_arrow(values):
         arr = _combined(values)
         t = arr.type
@@ -205,8 +280,10 @@ def numbers_arrow(values, column: str | None = None) -> tuple[pa.Array, np.ndarr
         if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
             x = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
             failed = np.isinf(x)
-            return pa.array(np.where(failed, np.nan, x), pa.float64(), from_pandas=True), failed
-        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            out = pa.array(np.where(failed, np.nan, x), pa.float64(), from_pandas=True)
+            return out, failed, none
+        plain = decimal == "." or not pc.any(pc.match_substring_regex(arr, r"[.,]")).as_py()
+        if (pa.types.is_string(t) or pa.types.is_large_string(t)) and plain:
             blank = pc.equal(pc.utf8_length(arr), 0)
             text = pc.if_else(blank, pa.scalar(None, arr.type), arr)
             try:
@@ -222,10 +299,11 @@ def numbers_arrow(values, column: str | None = None) -> tuple[pa.Array, np.ndarr
                     _slow_numbers(
                         np.asarray(text.to_pylist(), dtype=object), odd, x, failed, column
                     )
-                return pa.array(x, pa.float64(), from_pandas=True), failed
-    vals, failed = parse_numbers(values, column, hidden=False)
+                return pa.array(x, pa.float64(), from_pandas=True), failed, none
+    ambiguous = none.copy()
+    vals, failed = parse_numbers(values, column, hidden=False, decimal=decimal, ambiguous=ambiguous)
     arr = pa.array(vals.to_numpy(), pa.float64(), from_pandas=True)
-    return arr, failed.to_numpy()
+    return arr, failed.to_numpy(), ambiguous
 
 
 def parse_count(values, *, column: str | None = None) -> pd.Series:
@@ -304,7 +382,7 @@ def _parse_text_dates(ts: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def _parse_date_strings(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Vectorised :func:`parse_dates` for a column of strings."""
-    t = s.astype("string").str.strip()
+    t = s.astype("string").str.strip().str.strip(QUOTES).str.strip()
     missing = (t.isna() | t.str.lower().isin(list(MISSING_TOKENS))).to_numpy(dtype=bool)
     is_num = t.str.fullmatch(_EPOCH_STR.pattern).fillna(False).to_numpy(dtype=bool) & ~missing
     num = pd.to_numeric(t.where(is_num), errors="coerce").to_numpy(dtype="float64")
@@ -340,7 +418,7 @@ def _parse_mixed_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         elif isinstance(v, pd.Timestamp):
             result[i] = v.tz_localize("UTC") if v.tzinfo is None else v.tz_convert("UTC")
         elif isinstance(v, str):
-            t = v.strip()
+            t = unquote(v)
             if t.lower() in MISSING_TOKENS:
                 continue
             if _EPOCH_STR.fullmatch(t) and abs(float(t)) >= 1e8:
@@ -433,7 +511,7 @@ def parse_bool(values) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_bool_dtype(s.dtype):
         return s.astype("boolean"), pd.Series(np.zeros(len(s), dtype=bool), index=idx)
     if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
-        t = s.astype("string").str.strip().str.lower()
+        t = s.astype("string").str.strip().str.strip(QUOTES).str.strip().str.lower()
         true = t.isin(list(_TRUE)).to_numpy(dtype=bool)
         false = t.isin(list(_FALSE)).to_numpy(dtype=bool)
         missing = (t.isna() | t.isin(list(MISSING_TOKENS))).to_numpy(dtype=bool)
@@ -449,7 +527,7 @@ def parse_bool(values) -> tuple[pd.Series, pd.Series]:
         if isinstance(v, bool | np.bool_):
             out[i] = bool(v)
             continue
-        t = str(v).strip().lower()
+        t = unquote(str(v)).lower()
         if t in _TRUE:
             out[i] = True
         elif t in _FALSE:
@@ -474,13 +552,17 @@ def bools_arrow(values) -> tuple[pa.Array, np.ndarray]:
 
 
 # ------------------------------------------------------------------ ids and text
-def parse_strings(values, *, lower: bool = False) -> pd.Series:
-    """Ids and text: stripped ``string`` Series; missing tokens -> ``<NA>`` (``-`` is kept).
+def parse_strings(values, *, lower: bool = False, ident: bool = False) -> pd.Series:
+    """Ids and text: stripped ``string`` Series; missing tokens (after stripping quotes)
+    -> ``<NA>`` (``-`` is kept). An id (``ident=True``: ``account_id``, ``post_id``) is
+    missing only when it is empty: ``NA``, ``null`` or ``None`` are names.
 
     Whole floats print as integers (ids stored as floats would otherwise read ``123.0``).
 
     >>> parse_strings([1.0, 2.0, None]).tolist()
     ['1', '2', <NA>]
+    >>> parse_strings(["NA", "'n/a'", ""]).tolist(), parse_strings(["NA", ""], ident=True).tolist()
+    ([<NA>, <NA>, <NA>], ['NA', <NA>])
     """
     s = _series(values)
     if pd.api.types.is_float_dtype(s.dtype):
@@ -491,15 +573,21 @@ def parse_strings(values, *, lower: bool = False) -> pd.Series:
         s = s.astype(object).where(s.notna(), None)
         s = s.map(lambda v: None if v is None else str(v), na_action="ignore")
     s = s.astype("string").str.strip()
-    s = s.mask(s.str.lower().isin(list(ID_MISSING_TOKENS)) | (s == ""))
+    if ident:
+        s = s.mask(s == "")
+    else:
+        bare = s.str.strip(QUOTES).str.strip().str.lower()
+        s = s.mask(bare.isin(list(ID_MISSING_TOKENS)) | (s == ""))
     return s.str.lower() if lower else s
 
 
-def strings_arrow(values, *, lower: bool = False) -> pa.Array:
+def strings_arrow(values, *, lower: bool = False, ident: bool = False) -> pa.Array:
     """Ids and text as an Arrow ``string`` array, cleaned as :func:`parse_strings`.
 
     >>> strings_arrow(pa.array([" A ", "n/a", "-"]), lower=True).to_pylist()
     ['a', None, '-']
+    >>> strings_arrow(pa.array([" null ", ""]), ident=True).to_pylist()
+    ['null', None]
     """
     if _is_arrow(values):
         arr = _combined(values)
@@ -508,9 +596,104 @@ def strings_arrow(values, *, lower: bool = False) -> pa.Array:
         if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
             arr = pc.utf8_trim(arr.cast(pa.string()), characters=WHITESPACE)
             low = pc.utf8_lower(arr)
-            gone = pc.is_in(low, value_set=pa.array(sorted(ID_MISSING_TOKENS)))
+            if ident:
+                gone = pc.equal(pc.utf8_length(arr), 0)
+            else:
+                bare = pc.utf8_trim(pc.utf8_trim(low, characters=QUOTES), characters=WHITESPACE)
+                gone = pc.is_in(bare, value_set=pa.array(sorted(ID_MISSING_TOKENS)))
             return pc.if_else(gone, pa.scalar(None, pa.string()), low if lower else arr)
         if pa.types.is_integer(arr.type):
             return arr.cast(pa.string())
-    s = parse_strings(values, lower=lower)
+    s = parse_strings(values, lower=lower, ident=ident)
     return pa.array(s.to_numpy(dtype=object, na_value=None), pa.string())
+
+
+# ------------------------------------------------------------------ money
+#: Currency symbols (and prefixed dollars) and the ISO 4217 code they stand for.
+CURRENCY_SYMBOLS = {
+    "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "r$": "BRL",
+    "c$": "CAD", "a$": "AUD", "₩": "KRW", "₺": "TRY", "₽": "RUB", "₱": "PHP", "₦": "NGN",
+}  # fmt: skip
+#: ISO 4217 codes recognised next to an amount (``USD 90``, ``90 eur``).
+CURRENCY_CODES = frozenset(
+    "USD EUR GBP JPY CNY INR BRL CAD AUD CHF SEK NOK DKK ISK PLN CZK HUF RON BGN UAH RUB TRY "
+    "MXN ARS CLP COP PEN UYU ZAR NGN KES GHS EGP MAD SAR AED QAR KWD ILS KRW SGD HKD TWD THB "
+    "IDR MYR PHP VND NZD PKR BDT LKR".split()
+)
+_SYM = "|".join(re.escape(k) for k in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
+_MONEY_HINT = "[A-Za-z" + "".join(k for k in CURRENCY_SYMBOLS if len(k) == 1) + "]"
+_MONEY = re.compile(
+    rf"^(?P<pre>{_SYM}|[a-z]{{3}}(?![a-z]))?\s*(?P<num>.*?)\s*(?P<post>{_SYM}|[a-z]{{3}})?$"
+)
+
+
+def parse_money(text: str, decimal: str = ".") -> tuple[float, str | None, str]:
+    """One price as written: ``(amount, ISO currency or None, kind)`` with the kinds of
+    :func:`_parse_one`. ``$1,200``, ``€350``, ``USD 90``, ``90 usd`` and ``1.2k EUR`` carry
+    their currency; a bare number has none.
+
+    >>> parse_money("$1,200"), parse_money("€350"), parse_money("USD 90"), parse_money("12")
+    ((1200.0, 'USD', 'number'), (350.0, 'EUR', 'number'), (90.0, 'USD', 'number'), (12.0, None, 'number'))
+    """
+    t = unquote(text).lower()
+    m = _MONEY.match(t) if t not in MISSING_TOKENS else None
+    cur = None
+    if m and (m.group("pre") or m.group("post")) and not (m.group("pre") and m.group("post")):
+        sym = m.group("pre") or m.group("post")
+        code = CURRENCY_SYMBOLS.get(sym, sym.upper())
+        if code in CURRENCY_CODES:
+            if not m.group("num"):
+                return math.nan, None, "bad"  # a currency and no amount
+            cur, t = code, m.group("num")
+    value, kind = _parse_one(t, decimal)
+    return value, (cur if kind == "number" else None), kind
+
+
+def money_arrow(values, decimal: str = "."):
+    """Prices as Arrow ``float64`` amounts and ``string`` currencies (from a symbol or code
+    in the cell, else null), with masks of failed and ambiguous cells. Typed numbers pass
+    through with no currency.
+
+    >>> amt, cur, bad, amb = money_arrow(pa.array(["$1,200", "€350", "USD 90", "12", "x"]))
+    >>> amt.to_pylist(), cur.to_pylist(), bad.tolist()
+    ([1200.0, 350.0, 90.0, 12.0, None], ['USD', 'EUR', 'USD', None, None], [False, False, False, False, True])
+    """
+    n = len(values)
+    if _is_arrow(values):
+        arr = _combined(values)
+        if pa.types.is_dictionary(arr.type):
+            arr = arr.dictionary_decode()
+        text = pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
+        if not text or not pc.any(pc.match_substring_regex(arr, _MONEY_HINT)).as_py():
+            # numbers only (no symbol, no letters): the fast path of plain numbers
+            x, failed, amb = numbers_arrow_ex(arr, "cost", decimal)
+            return x, pa.nulls(n, pa.string()), failed, amb
+        obj = np.asarray(arr.to_pylist(), dtype=object)
+    else:
+        obj = _series(values).astype(object).to_numpy()
+    amount = np.full(n, np.nan)
+    cur = np.full(n, None, dtype=object)
+    failed = np.zeros(n, dtype=bool)
+    amb = np.zeros(n, dtype=bool)
+    cache: dict[str, tuple[float, str | None, str]] = {}
+    for i, v in enumerate(obj):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        if isinstance(v, bool | np.bool_) or not isinstance(v, str | int | float | np.number):
+            failed[i] = True
+            continue
+        if not isinstance(v, str):
+            amount[i] = float(v) if math.isfinite(float(v)) else np.nan
+            failed[i] = not math.isfinite(float(v))
+            continue
+        if v not in cache:
+            cache[v] = parse_money(v, decimal)
+        val, c, kind = cache[v]
+        if kind == "ambiguous":
+            amb[i] = True
+        elif kind in ("bad", "percent"):
+            failed[i] = True
+        else:
+            amount[i], cur[i] = val, c
+    return (pa.array(amount, pa.float64(), from_pandas=True), pa.array(cur, pa.string()),
+            failed, amb)  # fmt: skip

@@ -28,6 +28,7 @@ import csv
 import glob
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -47,6 +48,7 @@ __all__ = [
     "CHUNK_ROWS",
     "SUFFIX_KIND",
     "Chunk",
+    "decimal_separator",
     "FrameTable",
     "TableFile",
     "expand_paths",
@@ -101,6 +103,25 @@ def sniff_delimiter(sample: str, suffix: str = ".csv") -> str:
     return best
 
 
+_DEC_COMMA = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?|[+-]?\d+,\d{1,2}")
+
+
+def decimal_separator(sample: str, sep: str) -> str:
+    """``","`` for a decimal-comma file: a ``;`` delimiter and cells such as ``2,5`` or
+    ``15.000`` (European groupings); else ``"."``.
+
+    >>> decimal_separator("a;b\\n15.000;2,5\\n", ";"), decimal_separator("a,b\\n1.5,2\\n", ",")
+    (',', '.')
+    """
+    if sep != ";":
+        return "."
+    lines = sample.splitlines()[1:200]
+    for row in csv.reader(lines, delimiter=";"):
+        if any(_DEC_COMMA.fullmatch(cell.strip()) for cell in row):
+            return ","
+    return "."
+
+
 def _unique(names: list[str]) -> list[str]:
     """Repeated names get ``.1``, ``.2`` (as pandas does)."""
     seen: dict[str, int] = {}
@@ -115,12 +136,12 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-class _Cp1252AsUtf8(io.RawIOBase):
-    """A cp1252 file re-encoded as UTF-8, streamed (for the Arrow CSV reader)."""
+class _RecodeAsUtf8(io.RawIOBase):
+    """A cp1252 or UTF-16 file re-encoded as UTF-8, streamed (for the Arrow CSV reader)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, encoding: str = "cp1252") -> None:
         self._fh = open(path, "rb")  # noqa: SIM115 (closed in close())
-        self._dec = codecs.getincrementaldecoder("cp1252")(errors="replace")
+        self._dec = codecs.getincrementaldecoder(encoding)(errors="replace")
         self._buf = b""
 
     def readable(self) -> bool:
@@ -172,6 +193,9 @@ class TableFile:
         self.path = path
         self.name = str(path)
         self.warnings: list[str] = []
+        self.notes: list[str] = []
+        #: the decimal separator of a delimited file ("," in a decimal-comma file)
+        self.decimal = "."
         suffix = path.suffix.lower()
         kind = SUFFIX_KIND.get(suffix)
         if kind is None:
@@ -196,13 +220,23 @@ class TableFile:
             head = fh.read(_SAMPLE)
         if not head.strip():
             raise DataError(f"{path}: the file is empty")
-        bad_line = _first_bad_utf8_line(path)
-        self.encoding = "utf-8" if bad_line is None else "cp1252"
-        if bad_line is not None:
-            self.warnings.append(
-                f"{path}: not UTF-8 (first bad byte on line {bad_line}); read as cp1252"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            self.encoding = "utf-16"
+            text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+            self.notes.append(f"{path.name}: read as UTF-16 (byte-order mark)")
+        elif b"\x00" in head:
+            raise DataError(
+                f"{path}: binary data (NUL bytes), not a text table; export it as CSV "
+                "(UTF-8 or UTF-16 with a byte-order mark), JSON Lines or Parquet"
             )
-        text = head.decode("utf-8-sig" if bad_line is None else "cp1252", errors="replace")
+        else:
+            bad_line = _first_bad_utf8_line(path)
+            self.encoding = "utf-8" if bad_line is None else "cp1252"
+            if bad_line is not None:
+                self.warnings.append(
+                    f"{path}: not UTF-8 (first bad byte on line {bad_line}); read as cp1252"
+                )
+            text = head.decode("utf-8-sig" if bad_line is None else "cp1252", errors="replace")
         if kind == "json" and text.lstrip().startswith("["):
             self.kind = kind = "json-array"
             self._records = self._json_array()
@@ -212,17 +246,35 @@ class TableFile:
             self.kind = "jsonl"
             self.columns = self._json_lines_keys()
         else:
+            if len(head) >= _SAMPLE and "\n" not in text and "\r" not in text:
+                raise DataError(
+                    f"{path}: line 1 is longer than {_SAMPLE // 1024} KiB: not a header line "
+                    "of a delimited table"
+                )
             self.sep = sniff_delimiter(text, suffix)
-            header = next(csv.reader(io.StringIO(text), delimiter=self.sep), None)
+            try:
+                header = next(csv.reader(io.StringIO(text), delimiter=self.sep), None)
+            except csv.Error as e:
+                raise DataError(f"{path}: line 1: {e}: not a delimited table") from None
             if not header:
                 raise DataError(f"{path}: no header line")
+            self.decimal = decimal_separator(text, self.sep)
+            if self.decimal == ",":
+                self.notes.append(
+                    f"{path.name}: decimal commas (';' delimiter, cells like 2,5 or 15.000): "
+                    "1.234,5 is read as 1234.5; cells that could mean two numbers are "
+                    "quarantined as ambiguous_number"
+                )
             self._raw_header = header
             self.columns = _unique([clean_header(c) for c in header])
             self.arrow_schema = pa.schema([(c, pa.string()) for c in self.columns])
 
     # ---------------------------------------------------------------- JSON
+    def _enc(self) -> str:
+        return {"utf-8": "utf-8-sig"}.get(self.encoding, self.encoding)
+
     def _text_lines(self) -> Iterator[tuple[int, str]]:
-        enc = "utf-8-sig" if self.encoding == "utf-8" else "cp1252"
+        enc = self._enc()
         with open(self.path, encoding=enc, errors="replace", newline="") as fh:
             yield from enumerate(fh, 1)
 
@@ -242,19 +294,24 @@ class TableFile:
             raise DataError(
                 f"{self.path}: line {n}: invalid JSON at column {e.colno}: {e.msg}"
             ) from None
+        except RecursionError:
+            raise DataError(f"{self.path}: line {n}: JSON nested too deeply to read") from None
         if not isinstance(r, dict):
             raise DataError(f"{self.path}: line {n}: not a JSON object")
         return r
 
     def _json_array(self) -> list[dict]:
-        enc = "utf-8-sig" if self.encoding == "utf-8" else "cp1252"
-        text = self.path.read_bytes().decode(enc, errors="replace")
+        text = self.path.read_bytes().decode(self._enc(), errors="replace")
         try:
             recs = json.loads(text)
         except json.JSONDecodeError as e:
             raise DataError(
                 f"{self.path}: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
             ) from None
+        except RecursionError:
+            raise DataError(f"{self.path}: JSON nested too deeply to read") from None
+        if not isinstance(recs, list):
+            raise DataError(f"{self.path}: a JSON file must hold an array of objects")
         for i, r in enumerate(recs, 1):
             if not isinstance(r, dict):
                 raise DataError(f"{self.path}: record {i} is not a JSON object")
@@ -306,7 +363,11 @@ class TableFile:
             bad.append(row)
             return "error"
 
-        source = open(self.path, "rb") if self.encoding == "utf-8" else _Cp1252AsUtf8(self.path)  # noqa: SIM115
+        source = (
+            open(self.path, "rb")  # noqa: SIM115
+            if self.encoding == "utf-8"
+            else _RecodeAsUtf8(self.path, self.encoding)
+        )
         names = [f"c{i}" for i in range(len(self.columns))]
         pos = {c: i for i, c in enumerate(self.columns)}
         try:
@@ -362,6 +423,8 @@ class FrameTable:
         self.columns = list(self.df.columns)
         self.name = f"DataFrame ({len(self.df)} rows)"
         self.warnings: list[str] = []
+        self.notes: list[str] = []
+        self.decimal = "."
         self.num_rows = len(self.df)
         self.arrow_schema = None
         self.key_value_metadata: dict = {}

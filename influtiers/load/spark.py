@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..csvsafe import neutralise
 from .stage import stage_schema
 from .validate_sql import (
     DUPLICATE,
@@ -78,7 +79,7 @@ class SparkQuarantine:
                 w = csv.writer(fh)
                 w.writerow(names)
                 for r in rows:
-                    w.writerow(["" if v is None else v for v in r])
+                    w.writerow(["" if v is None else neutralise(v) for v in r])
             return
         schema = pa.schema([(f.name, _arrow_type(f.dataType)) for f in df.schema.fields])
         with pq.ParquetWriter(path, schema) as writer:
@@ -145,7 +146,7 @@ def validate_spark(spark, inp, layout, cmap, acc, typed, batches) -> tuple:
             staged = typed_stage_sql(layout, _typed_source(spark, inp, cmap, tag), "spark")
         else:
             path = tmp / "staged.parquet"
-            with pq.ParquetWriter(path, stage_schema(cmap, pre=layout.pre)) as w:
+            with pq.ParquetWriter(path, stage_schema(layout.columns, pre=layout.pre)) as w:
                 for b in batches():
                     w.write_batch(b)
             spark.read.parquet(str(path)).createOrReplaceTempView(f"_staged_{tag}")

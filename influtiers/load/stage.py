@@ -30,12 +30,21 @@ import pyarrow as pa
 from .. import schema
 from ..errors import DataError, DataFileNotFoundError
 from .columns import map_columns
-from .parse import UTC_US, bools_arrow, dates_arrow, numbers_arrow, strings_arrow
+from .parse import (
+    ID_COLUMNS,
+    UTC_US,
+    bools_arrow,
+    dates_arrow,
+    money_arrow,
+    numbers_arrow_ex,
+    strings_arrow,
+)
 from .read import Chunk, FrameTable, TableFile, open_table
 from .validate_sql import AccountsLayout
 
 __all__ = [
     "FAIL_COLUMNS",
+    "staged_columns",
     "PRE_COLUMNS",
     "Accounts",
     "arrow_type",
@@ -90,12 +99,25 @@ def _values(v, idx: np.ndarray) -> list:
     return list(pd.Series(v).iloc[idx].astype(object))
 
 
-def stage_chunk(chunk: Chunk, cmap: dict, file_index, pre: dict | None = None) -> pa.RecordBatch:
+def staged_columns(cmap, typed: bool = False) -> list[str]:
+    """The canonical columns a staged batch of ``cmap`` holds: a price column brings a
+    ``currency`` column (from the currency column, else from symbols such as ``$``)."""
+    cols = list(cmap)
+    if "cost" in cols and "currency" not in cols and not typed:
+        cols.append("currency")
+    return [c for c in schema.POST_COLUMNS if c in cols]
+
+
+def stage_chunk(
+    chunk: Chunk, cmap: dict, file_index, pre: dict | None = None, *, decimal: str = "."
+) -> pa.RecordBatch:
     """Parse one chunk into a staged batch (see the module docstring).
 
     ``cmap`` maps canonical columns to the chunk's column names; ``file_index`` is the
     input file's index (an int, or one per row); ``pre`` holds the adapter's
-    ``_pre_*`` arrays.
+    ``_pre_*`` arrays; ``decimal`` is the file's decimal separator (``","``: cells that
+    could mean two numbers are ``ambiguous_number``). Prices (``$1,200``, ``USD 90``)
+    give ``cost`` and ``currency``; a symbol that contradicts the currency column fails.
     """
     n = len(chunk)
     arrays: dict[str, pa.Array] = {
@@ -103,18 +125,25 @@ def stage_chunk(chunk: Chunk, cmap: dict, file_index, pre: dict | None = None) -
         "_row": pa.array(np.asarray(chunk.rows, dtype=np.int64)),
     }
     failed: dict[str, np.ndarray] = {}
+    ambiguous: dict[str, np.ndarray] = {}
+    symbol = None
     for c in schema.POST_COLUMNS:
         if c not in cmap:
             continue
         v = chunk.columns[cmap[c]]
-        if c in schema.NUMERIC_COLUMNS:
-            arrays[c], failed[c] = numbers_arrow(v, c)
+        if c == "cost":
+            arrays[c], symbol, failed[c], ambiguous[c] = money_arrow(v, decimal)
+        elif c in schema.NUMERIC_COLUMNS:
+            arrays[c], failed[c], ambiguous[c] = numbers_arrow_ex(v, c, decimal)
         elif c in schema.DATETIME_COLUMNS:
             arrays[c], failed[c] = dates_arrow(v)
         elif c in schema.BOOL_COLUMNS:
             arrays[c], failed[c] = bools_arrow(v)
         else:
-            arrays[c] = strings_arrow(v, lower=c == "platform")
+            arrays[c] = strings_arrow(v, lower=c == "platform", ident=c in ID_COLUMNS)
+    if symbol is not None:
+        arrays["currency"], clash = _currencies(arrays.get("currency"), symbol)
+        failed["cost"] |= clash
     reason = np.full(n, None, dtype=object)
     column = np.full(n, None, dtype=object)
     detail = np.full(n, None, dtype=object)
@@ -126,13 +155,16 @@ def stage_chunk(chunk: Chunk, cmap: dict, file_index, pre: dict | None = None) -
     for c in order:
         if c not in failed:
             continue
-        idx = np.flatnonzero(failed[c] & ~done)
-        if not len(idx):
-            continue
-        reason[idx], column[idx] = codes[c], c
-        name = cmap[c]
-        detail[idx] = [f"{name}={v!r}" for v in _values(chunk.columns[name], idx)]
-        done[idx] = True
+        for mask, code in ((failed[c], codes[c]), (ambiguous.get(c), "ambiguous_number")):
+            if mask is None:
+                continue
+            idx = np.flatnonzero(mask & ~done)
+            if not len(idx):
+                continue
+            reason[idx], column[idx] = code, c
+            name = cmap[c]
+            detail[idx] = [f"{name}={v!r}" for v in _values(chunk.columns[name], idx)]
+            done[idx] = True
     fmiss = np.full(n, None, dtype=object)
     if "followers" in arrays:
         idx = np.flatnonzero(
@@ -148,6 +180,22 @@ def stage_chunk(chunk: Chunk, cmap: dict, file_index, pre: dict | None = None) -
             arrays[name] = pre[name]
     sch = stage_schema(arrays, pre=pre is not None)
     return pa.RecordBatch.from_arrays([arrays[f.name] for f in sch], schema=sch)
+
+
+def _currencies(column: pa.Array | None, symbol: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """The currency of each price: the currency column, else the price's symbol or code;
+    a mask of the rows where both are given and differ."""
+    sym = symbol.to_pylist()
+    if column is None:
+        return symbol, np.zeros(len(sym), dtype=bool)
+    col = [None if v is None else str(v).strip().upper() for v in column.to_pylist()]
+    clash = np.fromiter(
+        (a is not None and b is not None and a != b for a, b in zip(col, sym, strict=True)),
+        bool,
+        len(sym),
+    )
+    return pa.array([a if a is not None else b for a, b in zip(col, sym, strict=True)],
+                    pa.string()), clash  # fmt: skip
 
 
 def _text(s: pd.Series) -> pa.Array:
@@ -196,7 +244,8 @@ def read_accounts(accounts, mapping: dict, post_columns) -> Accounts:
         for c in keep:
             v = ch.columns[cmap[c]]
             if c == "followers":
-                arr, bad = numbers_arrow(v, "followers")
+                arr, bad, amb = numbers_arrow_ex(v, "followers", reader.decimal)
+                bad = bad | amb
                 d["followers"] = arr.to_numpy(zero_copy_only=False)
                 det = np.full(len(ch), None, dtype=object)
                 idx = np.flatnonzero(bad)
@@ -207,7 +256,7 @@ def read_accounts(accounts, mapping: dict, post_columns) -> Accounts:
                 ]
                 d["_a_fail"] = det
             else:
-                d[c] = strings_arrow(v, lower=c == "platform").to_pandas()
+                d[c] = strings_arrow(v, lower=c == "platform", ident=c == "account_id").to_pandas()
         parts.append(pd.DataFrame(d))
     acc = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_arow"])
     keys = [

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..csvsafe import neutralise_sql
 from ..errors import DataError
 from .validate_sql import (
     DUPLICATE,
@@ -40,6 +41,7 @@ from .validate_sql import (
     lit,
     posts_sql,
     quarantine_sql,
+    quote,
     ruled_sql,
     typed_stage_sql,
 )
@@ -80,6 +82,11 @@ class ValidationReport:
     warnings: list[str] = field(default_factory=list)
     adapter: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: ledger flags the data call for (``account-level``, ``duplicate-rows``)
+    flags: list[str] = field(default_factory=list)
+    #: counted findings with examples (``implausible_date``, ``implausible_rate``,
+    #: ``duplicate_rows``): ``{code: {"count": n, "examples": [...]}}``
+    findings: dict[str, dict] = field(default_factory=dict)
     store: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +97,23 @@ class ValidationReport:
             )
         if self.quarantined != sum(self.reasons.values()):
             raise AssertionError("quarantined rows != the sum of the reason counts")
+
+    def accounting(self) -> str:
+        """The accounting line every command prints: ``N rows in = A accepted + Q quarantined``.
+
+        >>> ValidationReport("x", 3, 2, 1, {"zero_followers": 1}).accounting()
+        '3 rows in = 2 accepted + 1 quarantined'
+        """
+        return f"{self.rows_in} rows in = {self.accepted} accepted + {self.quarantined} quarantined"
+
+    def unusable(self) -> str:
+        """Why nothing is usable, in one line: the accounting and the reasons.
+
+        >>> ValidationReport("x.csv", 2, 0, 2, {"zero_followers": 2}).unusable()
+        'x.csv: no usable rows: 2 rows in = 0 accepted + 2 quarantined (zero_followers 2)'
+        """
+        why = ", ".join(f"{k} {v}" for k, v in self.reasons.items())
+        return f"{self.source}: no usable rows: {self.accounting()}" + (f" ({why})" if why else "")
 
     def examples(self, reason: str, n: int = 5) -> list[int]:
         """The first ``n`` source row numbers quarantined for ``reason``."""
@@ -154,6 +178,8 @@ class ValidationReport:
             "columns": {k: str(v) for k, v in self.columns.items()},
             "warnings": list(self.warnings),
             "notes": list(self.notes),
+            "flags": list(self.flags),
+            "findings": {k: dict(v) for k, v in self.findings.items()},
         }
 
     def write_quarantine(self, path) -> Path:
@@ -183,8 +209,16 @@ class DuckQuarantine:
         self.con, self.view = con, view
 
     def write(self, path: Path, expected: int) -> None:
-        fmt = "parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv, HEADER true"
-        self.con.execute(f"COPY (SELECT * FROM {self.view}) TO {lit(str(path))} (FORMAT {fmt})")
+        if path.suffix.lower() in (".parquet", ".pq"):
+            sql, fmt = f"SELECT * FROM {self.view}", "parquet"
+        else:  # CSV: formula-like text neutralised (numbers unchanged)
+            rel = self.con.sql(f"SELECT * FROM {self.view} LIMIT 0")
+            cols = [
+                neutralise_sql(quote(c)) + f" AS {quote(c)}" if str(t) == "VARCHAR" else quote(c)
+                for c, t in zip(rel.columns, rel.types, strict=True)
+            ]
+            sql, fmt = f"SELECT {', '.join(cols)} FROM {self.view}", "csv, HEADER true"
+        self.con.execute(f"COPY ({sql}) TO {lit(str(path))} (FORMAT {fmt})")
 
     def frame(self, limit: int | None = None) -> pd.DataFrame:
         sql = f"SELECT * FROM {self.view}" + (f" LIMIT {int(limit)}" if limit else "")

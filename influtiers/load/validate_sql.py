@@ -24,6 +24,8 @@ code    rule
 40, 41  ``missing_followers``, ``orphan_post`` (followers needed from the accounts
         table, account not in it)
 42, 43  ``zero_followers``, ``no_engagement``
+8       ``ambiguous_number`` (a decimal-comma file's cell that could mean two values)
+44, 45  ``implausible_date``, ``implausible_rate`` (only with ``Layout.implausible``)
 50      ``duplicate_post``: same (platform, account_id, post_id) as a row that passes
         every other rule earlier in file order (found by the caller, not here)
 ======  ==========================================================================
@@ -32,7 +34,7 @@ Examples
 --------
 >>> lay = Layout(columns=("account_id", "followers", "likes"), names={}, typed=False)
 >>> [code for code, _ in rules(lay)]
-[2, 3, 5, 20, 21, 40, 42, 43]
+[2, 3, 5, 8, 20, 21, 40, 42, 43]
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import schema
-from .parse import HIDDEN_SENTINEL_COLUMNS, ID_MISSING_TOKENS, WHITESPACE
+from .parse import HIDDEN_SENTINEL_COLUMNS, ID_COLUMNS, ID_MISSING_TOKENS, QUOTES, WHITESPACE
 
 __all__ = [
     "CODE_REASONS",
@@ -49,6 +51,9 @@ __all__ = [
     "DUPLICATE",
     "AccountsLayout",
     "Layout",
+    "Plausibility",
+    "implausible_date_sql",
+    "implausible_rate_sql",
     "code_reason",
     "column_sql",
     "detail_sql",
@@ -75,11 +80,14 @@ CODE_REASONS: dict[int, str] = {
     5: "unparseable_number",
     6: "unparseable_date",
     7: "unparseable_boolean",
+    8: "ambiguous_number",
     **{20 + i: "negative_count" for i in range(len(NUMERIC))},
     40: "missing_followers",
     41: "orphan_post",
     42: "zero_followers",
     43: "no_engagement",
+    44: "implausible_date",
+    45: "implausible_rate",
     DUPLICATE: "duplicate_post",
     **{100 + i: r for i, r in enumerate(PRE_REASONS)},
 }
@@ -103,6 +111,16 @@ class AccountsLayout:
 
 
 @dataclass(frozen=True)
+class Plausibility:
+    """When a post is implausible: dated after ``now`` (ISO 8601, UTC), or an engagement
+    rate above ``threshold`` (``video`` on :data:`~influtiers.schema.VIDEO_PLATFORMS`)."""
+
+    now: str
+    threshold: float = schema.RATE_THRESHOLD
+    video: float = schema.VIDEO_RATE_THRESHOLD
+
+
+@dataclass(frozen=True)
 class Layout:
     """What the staged relation holds.
 
@@ -116,6 +134,8 @@ class Layout:
     typed: bool = False
     pre: bool = False
     accounts: AccountsLayout | None = None
+    #: quarantine implausible posts (``implausible_date``, ``implausible_rate``)
+    implausible: Plausibility | None = None
 
     @property
     def out_columns(self) -> tuple[str, ...]:
@@ -179,19 +199,26 @@ def _fmt_g(x: str, dialect: str) -> str:
 def _plain(x: str) -> str:
     """DuckDB: text that cleaning leaves as it is, told by three O(1) tests: the first and
     last characters are printable ASCII (nothing to strip) and it does not start like a
-    missing token (``#``, ``-``, ``<``, ``n``, ``N``) within the tokens' length (7 bytes).
-    A value that fails is cleaned by :func:`_clean`; NULL stays NULL."""
+    missing token (``#``, ``-``, ``<``, ``n``, ``N``, or a quote before one) within the
+    tokens' length with quotes (9 bytes). A value that fails is cleaned by :func:`_clean`;
+    NULL stays NULL."""
     return (
         f"(ascii({x}) BETWEEN 33 AND 126 AND ascii({x}[-1]) BETWEEN 33 AND 126 AND "
-        f"NOT (strlen({x}) <= 7 AND ascii({x}) IN (35, 45, 60, 78, 110)))"
+        f"NOT (strlen({x}) <= 9 AND ascii({x}) IN (34, 35, 39, 45, 60, 78, 96, 110)))"
     )
 
 
-def _clean(raw: str, dialect: str, *, lower: bool) -> str:
-    """Strip :data:`~influtiers.load.parse.WHITESPACE`; missing tokens -> NULL."""
+def _clean(raw: str, dialect: str, *, lower: bool, ident: bool = False) -> str:
+    """Strip :data:`~influtiers.load.parse.WHITESPACE`; missing tokens (after stripping
+    quotes) -> NULL; an id (``ident``) is missing only when empty."""
     t = _trim(raw, dialect)
+    out = "lower(" + t + ")" if lower else t
+    if ident:
+        return f"CASE WHEN {t} = '' THEN NULL ELSE {out} END"
+    q = lit(QUOTES, dialect)
+    bare = f"trim(BOTH {q} FROM {t})" if dialect == "spark" else f"trim({t}, {q})"
     tokens = ", ".join(lit(s, dialect) for s in sorted(ID_MISSING_TOKENS))
-    return f"CASE WHEN lower({t}) IN ({tokens}) THEN NULL ELSE {'lower(' + t + ')' if lower else t} END"
+    return f"CASE WHEN lower({_trim(bare, dialect)}) IN ({tokens}) THEN NULL ELSE {out} END"
 
 
 # ------------------------------------------------------------------ staging of typed input
@@ -227,7 +254,7 @@ def typed_stage_sql(
             simple = f"lower({r})" if low else r
             expr = simple
             if c in clean:
-                full = _clean(r, dialect, lower=low)
+                full = _clean(r, dialect, lower=low, ident=c in ID_COLUMNS)
                 if duck:  # clean only the values that may change (the trim with a set is slow)
                     g = q("_p_" + c)
                     inner.append(f"{_plain('CAST(' + src + ' AS ' + text + ')')} AS {g}")
@@ -287,11 +314,12 @@ def rules(layout: Layout, dialect: str = "duckdb") -> list[tuple[int, str]]:
     if layout.pre:
         out.append((1, "_pre_reason IS NOT NULL"))
     out.append((2, "account_id IS NULL"))
-    out.append((3, "_fail_column = 'followers'"))
+    out.append((3, "_fail_column = 'followers' AND _fail_reason = 'unparseable_number'"))
     acc = layout.accounts is not None
     if acc:
         out.append((4, f"{_need(layout)} AND _a_fail IS NOT NULL"))
     out.append((5, "_fail_reason = 'unparseable_number'"))
+    out.append((8, "_fail_reason = 'ambiguous_number'"))
     if "posted_at" in layout.columns:
         out.append((6, "_fail_reason = 'unparseable_date'"))
     if "sponsored" in layout.columns:
@@ -310,7 +338,54 @@ def rules(layout: Layout, dialect: str = "duckdb") -> list[tuple[int, str]]:
     out.append((42, f"{quote('_v_followers', dialect)} = 0"))
     eng = layout.engagement
     out.append((43, " AND ".join(f"{quote('_v_' + c, dialect)} IS NULL" for c in eng)))
+    if layout.implausible is not None:
+        date = implausible_date_sql(layout, layout.implausible, dialect, prefix="_v_")
+        rate = implausible_rate_sql(layout, layout.implausible, dialect, prefix="_v_")
+        if date:
+            out.append((44, date))
+        if rate:
+            out.append((45, rate))
     return out
+
+
+def implausible_date_sql(
+    layout: Layout, p: Plausibility, dialect: str = "duckdb", *, prefix: str = ""
+) -> str | None:
+    """Condition: the post is dated after ``p.now`` (None without ``posted_at``)."""
+    if "posted_at" not in layout.out_columns:
+        return None
+    ts = "TIMESTAMP" if dialect == "spark" else "TIMESTAMPTZ"
+    return f"{quote(prefix + 'posted_at', dialect)} > CAST({lit(p.now, dialect)} AS {ts})"
+
+
+def rate_sql(layout: Layout, dialect: str = "duckdb", *, prefix: str = "") -> str | None:
+    """The engagement rate (likes + comments, missing as 0) / followers of a post."""
+    eng = [c for c in ("likes", "comments") if c in layout.out_columns]
+    if not eng or "followers" not in layout.out_columns:
+        return None
+    num = " + ".join(f"COALESCE({quote(prefix + c, dialect)}, 0)" for c in eng)
+    return f"(({num}) / {quote(prefix + 'followers', dialect)})"
+
+
+def threshold_sql(layout: Layout, p: Plausibility, dialect: str = "duckdb", *, prefix="") -> str:
+    """The rate threshold of a post's platform."""
+    if "platform" not in layout.out_columns:
+        return repr(float(p.threshold))
+    vids = ", ".join(lit(v, dialect) for v in schema.VIDEO_PLATFORMS)
+    plat = quote(prefix + "platform", dialect)
+    return f"(CASE WHEN lower({plat}) IN ({vids}) THEN {float(p.video)!r} ELSE {float(p.threshold)!r} END)"
+
+
+def implausible_rate_sql(
+    layout: Layout, p: Plausibility, dialect: str = "duckdb", *, prefix: str = ""
+) -> str | None:
+    """Condition: the engagement rate is above the platform's threshold (None without
+    followers or engagement)."""
+    rate = rate_sql(layout, dialect, prefix=prefix)
+    if rate is None:
+        return None
+    fol = quote(prefix + "followers", dialect)
+    return f"({fol} > 0 AND {rate} > {threshold_sql(layout, p, dialect, prefix=prefix)})"
 
 
 def _case(rule_list: Sequence[tuple[int, str]], dialect: str, pre: bool) -> str:
@@ -406,13 +481,15 @@ def column_sql(layout: Layout, dialect: str = "duckdb", rc: str = "_rc") -> str:
     parts += [
         "WHEN _rc = 2 THEN 'account_id'",
         "WHEN _rc IN (3, 4) THEN 'followers'",
-        "WHEN _rc IN (5, 6, 7) THEN _fail_column",
+        "WHEN _rc IN (5, 6, 7, 8) THEN _fail_column",
     ]
     parts += [f"WHEN _rc = {20 + i} THEN {lit(c, dialect)}" for i, c in enumerate(NUMERIC)]
     parts += [
         "WHEN _rc = 41 THEN 'account_id'",
         "WHEN _rc IN (40, 42) THEN 'followers'",
         f"WHEN _rc = 43 THEN {lit('/'.join(layout.engagement), dialect)}",
+        "WHEN _rc = 44 THEN 'posted_at'",
+        f"WHEN _rc = 45 THEN {lit('/'.join(layout.engagement), dialect)}",
         f"WHEN _rc = {DUPLICATE} THEN 'post_id'",
     ]
     return "CASE " + " ".join(parts).replace("_rc", rc) + " END"
@@ -431,7 +508,7 @@ def detail_sql(
         parts.append("WHEN _rc >= 100 THEN _pre_detail")
     parts += [
         "WHEN _rc = 2 THEN 'account_id is empty'",
-        "WHEN _rc IN (3, 5, 6, 7) THEN _fail_detail",
+        "WHEN _rc IN (3, 5, 6, 7, 8) THEN _fail_detail",
     ]
     if layout.accounts is not None:
         parts.append("WHEN _rc = 4 THEN _a_fail")
@@ -448,6 +525,21 @@ def detail_sql(
         "WHEN _rc = 42 THEN 'followers=0'",
         f"WHEN _rc = 43 THEN {lit(eng + ' missing', dialect)}",
     ]
+    p = layout.implausible
+    if p is not None:
+        text = _text_type(dialect)
+        if "posted_at" in layout.out_columns:
+            parts.append(
+                f"WHEN _rc = 44 THEN 'posted_at=' || CAST(_v_posted_at AS {text}) || "
+                f"{lit(' is after ' + p.now, dialect)}"
+            )
+        rate = rate_sql(layout, dialect, prefix="_v_")
+        if rate is not None:
+            thr = threshold_sql(layout, p, dialect, prefix="_v_")
+            parts.append(
+                f"WHEN _rc = 45 THEN 'engagement rate ' || {_fmt_g(rate, dialect)} || ' > ' || "
+                f"{_fmt_g(thr, dialect)}"
+            )
     return "CASE " + " ".join(parts).replace("WHEN _rc", f"WHEN {rc}") + " END"
 
 

@@ -38,7 +38,7 @@ from scipy import stats as st
 
 from ._data import definition_label, per_value
 from .glm import poisson_fit
-from .results import StatResult, check_sizes
+from .results import MIN_GROUP, InsufficientData, StatResult, check_sizes
 from .shape import fieller_set, lind_mehlum
 
 FE = "all (platform FE)"
@@ -54,9 +54,26 @@ def platform_dummies(platform) -> np.ndarray:
     return out
 
 
-def ols_cv3(y: np.ndarray, X: np.ndarray):
+def platform_names(platform) -> list[str]:
+    """Names of the :func:`platform_dummies` columns (``platform tiktok``, ...)."""
+    p = pd.Series(np.asarray(platform, dtype=object)).astype("string").fillna("unknown")
+    return [f"platform {lev}" for lev in sorted(p.unique())[1:]]
+
+
+def ols_cv3(y: np.ndarray, X: np.ndarray, names=None):
     """OLS with the CV3 covariance for one observation per cluster: (n - 1) / n x HC3
-    (the one-step leave-one-out jackknife is exact for OLS). Returns (params, cov, df)."""
+    (the one-step leave-one-out jackknife is exact for OLS). Returns (params, cov, df).
+    A design without full column rank raises :class:`InsufficientData` naming the
+    regressors that do not vary (``names``: one per column of ``X``)."""
+    if len(y) <= X.shape[1] or np.linalg.matrix_rank(X) < X.shape[1]:
+        names = list(names) if names is not None else [f"x{j}" for j in range(X.shape[1])]
+        const = [n for j, n in enumerate(names) if j and np.ptp(X[:, j]) == 0]
+        what = ", ".join(const) if const else "the regressors are collinear"
+        raise InsufficientData(
+            f"{what}: no variation across influencers to estimate the model "
+            "(e.g. every influencer has the same follower count)",
+            reason="no-variation",
+        )
     fit = sm.OLS(y, X).fit(cov_type="HC3")
     n = len(y)
     return np.asarray(fit.params, float), (n - 1) / n * np.asarray(fit.cov_params(), float), n - 1
@@ -97,11 +114,14 @@ def fe_ratio(
     flags = check_sizes(sizes)
     X = np.column_stack([np.ones(len(y)), is_a, platform_dummies(sub[platform])])
     if model == "ppml":
-        fit = poisson_fit(y, X, np.zeros(len(y)))
+        fit = poisson_fit(y, X, np.zeros(len(y)),
+                          names=["intercept", f"tier {a}", *platform_names(sub[platform])])  # fmt: skip
         beta, cov, df = fit.params, fit.cov_cv3, fit.df
         how = "PPML of the influencer values on tier + platform (common ratio)"
     else:
-        beta, cov, df = ols_cv3(np.log(y), X)
+        beta, cov, df = ols_cv3(
+            np.log(y), X, ["intercept", f"tier {a}", *platform_names(sub[platform])]
+        )
         how = "OLS of log influencer values on tier + platform (ratio of geometric means)"
     bj, se = float(beta[1]), float(math.sqrt(cov[1, 1]))
     lo, hi = _interval(bj, se, df, confidence)
@@ -142,10 +162,18 @@ def fe_slope(
     v = table[value].to_numpy(float)
     f = table["followers"].to_numpy(float)
     keep = np.isfinite(v) & (v > 0) & (f > 0)
+    zero = int((np.isfinite(v) & (v <= 0) & (f > 0)).sum())
+    if zero and keep.sum() < MIN_GROUP:
+        raise InsufficientData(
+            f"{value}: {zero} influencers have zero engagement (no logarithm), only "
+            f"{int(keep.sum())} have some: fewer than {MIN_GROUP}",
+            reason="separation",
+        )
     sub = table.loc[keep]
     flags = check_sizes({"all": int(keep.sum())})
     X = np.column_stack([np.ones(keep.sum()), np.log(f[keep]), platform_dummies(sub[platform])])
-    beta, cov, df = ols_cv3(np.log(v[keep]), X)
+    names = ["intercept", "log followers", *platform_names(sub[platform])]
+    beta, cov, df = ols_cv3(np.log(v[keep]), X, names)
     b, se = float(beta[1]), float(math.sqrt(cov[1, 1]))
     lo, hi = _interval(b, se, df, confidence)
     lo90, hi90 = _interval(b, se, df, 2 * confidence - 1)
@@ -195,7 +223,8 @@ def fe_inverted_u(
     center = float(lf.mean())
     x = lf - center
     X = np.column_stack([np.ones(len(x)), x, x**2, platform_dummies(sub[platform])])
-    fit = poisson_fit(y[keep], X, np.log(n[keep]))
+    names = ["intercept", "log followers", "log followers squared", *platform_names(sub[platform])]
+    fit = poisson_fit(y[keep], X, np.log(n[keep]), names=names)
     b, V, dist = fit.params, fit.cov_cv3, fit.dist
     xl, xh = float(x.min()), float(x.max())
     lm = lind_mehlum(b, V, dist, xl, xh)
@@ -261,4 +290,12 @@ def _shape_result(lm, fs, b, center, q, xl, xh, alpha, flags, n, df, how) -> Sta
     )
 
 
-__all__ = ["FE", "fe_inverted_u", "fe_ratio", "fe_slope", "ols_cv3", "platform_dummies"]
+__all__ = [
+    "FE",
+    "fe_inverted_u",
+    "fe_ratio",
+    "fe_slope",
+    "ols_cv3",
+    "platform_dummies",
+    "platform_names",
+]

@@ -39,6 +39,12 @@ import numpy as np
 import statsmodels.api as sm
 from scipy import stats as st
 
+from ..errors import InsufficientData
+
+#: Largest absolute linear predictor (log scale) a fit may start from: exp(700) is near the
+#: largest double, so anything larger overflows before the first iteration.
+MAX_LOG = 700.0
+
 
 @dataclass(frozen=True)
 class GLMFit:
@@ -94,7 +100,10 @@ def hc0_cov(X: np.ndarray, y: np.ndarray, mu: np.ndarray, alpha_nb: float = 0.0)
     return Ainv @ (U.T @ U) @ Ainv
 
 
-def _check(y, X, offset):
+def _check(y, X, offset, names=None):
+    """Check the data of a fit before fitting: finite, identifiable, no separation, no
+    overflow. Data limits raise :class:`~influtiers.errors.InsufficientData` naming the
+    regressor (``names``: one per column of ``X``)."""
     y = np.asarray(y, float)
     X = np.asarray(X, float)
     offset = np.asarray(offset, float)
@@ -103,20 +112,53 @@ def _check(y, X, offset):
     if not (np.all(np.isfinite(offset)) and np.all(np.isfinite(X))):
         raise ValueError("regressors and offsets must be finite")
     if len(y) <= X.shape[1]:
-        raise ValueError(f"{len(y)} influencers cannot identify {X.shape[1]} parameters")
+        raise InsufficientData(
+            f"{len(y)} influencers cannot identify {X.shape[1]} parameters",
+            sizes={"all": len(y)},
+        )
+    names = list(names) if names is not None else [f"x{j}" for j in range(X.shape[1])]
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        const = [n for j, n in enumerate(names) if j and np.ptp(X[:, j]) == 0]
+        what = ", ".join(const) if const else "the regressors are collinear"
+        raise InsufficientData(
+            f"{what}: no variation across influencers to estimate the model "
+            "(e.g. every influencer has the same follower count)",
+            reason="no-variation",
+        )
+    if y.sum() == 0:
+        raise InsufficientData("every influencer has zero engagement", reason="separation")
+    for j in range(1, X.shape[1]):
+        col = X[:, j]
+        if np.isin(col, (0.0, 1.0)).all():
+            for v, side in ((1.0, "with"), (0.0, "without")):
+                sel = col == v
+                if sel.any() and y[sel].sum() == 0:
+                    raise InsufficientData(
+                        f"{names[j]}: every influencer {side} it has zero engagement "
+                        "(perfect separation: the ratio is 0 or infinite)",
+                        reason="separation",
+                    )
+    scale = np.abs(offset).max() + np.abs(np.log1p(y)).max()
+    if scale > MAX_LOG or np.abs(X).max() > MAX_LOG:
+        raise InsufficientData(
+            f"values too large to fit without overflow (log scale {scale:.0f} > {MAX_LOG:.0f})",
+            reason="overflow",
+        )
     return y, X, offset
 
 
-def poisson_fit(y, X, offset, *, family: str = "poisson") -> GLMFit:
+def poisson_fit(y, X, offset, *, family: str = "poisson", names=None) -> GLMFit:
     """Fit the influencer-level model ``log E[y_g] = offset_g + x_g' beta``.
 
     ``family="poisson"`` (pseudo-likelihood: only the mean model is assumed) or
     ``"negbin"``: NB2 with ``alpha`` the Cameron-Trivedi moment estimate from the Poisson
     fit. The NB2 model of influencer sums is *not* the post-level NB2 model (it has no
     exact influencer-level equivalent); it weights influencers differently and is
-    reported as its own method.
+    reported as its own method. ``names`` (one per column of ``X``) name the regressors
+    in the reasons of :class:`~influtiers.errors.InsufficientData` (no variation,
+    separation, overflow), raised before fitting.
     """
-    y, X, offset = _check(y, X, offset)
+    y, X, offset = _check(y, X, offset, names)
     pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
     alpha_nb = 0.0
     fit = pois

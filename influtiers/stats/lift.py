@@ -111,7 +111,7 @@ def glm_rate_ratio(
     y = sub["rated_sum"].to_numpy(float)
     off = np.log(sub["exposure_sum"].to_numpy(float))
     X = np.column_stack([np.ones(len(y)), is_a])
-    fit = poisson_fit(y, X, off, family=family)
+    fit = poisson_fit(y, X, off, family=family, names=("intercept", f"tier {a}"))
     w = wald(fit, 1, confidence)
     beta, se = w["estimate"], w["se"]
     if family == "poisson":

@@ -213,7 +213,7 @@ def portfolio_risk(
             return mean[idx] * rng.gamma(shape, 1 / shape, size=idx.shape)
 
         how = f"gamma post engagement around the influencer mean (CV {post_cv:g})"
-        if fixed is None and price.min() > budget:
+        if fixed is None and len(price) and price.min() > budget:
             flags.append(f"no {tier} influencer is affordable within the budget")
         strategies.append((tier, fixed, price, draw))
     try:

@@ -56,9 +56,20 @@ def _levels(table: pd.DataFrame, response: str) -> dict:
         "y": t[y].to_numpy(float),
         "offset": np.log(t[n].to_numpy(float)),
         "mean": t[mean].to_numpy(float) if mean in t else t[y].to_numpy(float) / t[n].to_numpy(),
-        "logf": np.log(t["followers"].to_numpy(float)),
+        "logf": _log_followers(t["followers"].to_numpy(float)),
         "n_posts": t["n_posts"].to_numpy() if "n_posts" in t else np.ones(len(t), int),
     }
+
+
+def _log_followers(f: np.ndarray) -> np.ndarray:
+    """log followers, checked: a slope on followers needs at least two distinct counts."""
+    if len(f) and np.ptp(f) == 0:
+        raise InsufficientData(
+            f"followers: every influencer has the same follower count ({f[0]:,.0f}); "
+            "no slope on followers can be estimated",
+            reason="no-variation",
+        )
+    return np.log(f)
 
 
 def _ols_log(y, logf, quadratic=False, center=0.0):
@@ -101,7 +112,7 @@ def elasticity(
         n_inf = len(d["y"])
         flags = check_sizes({"all": n_inf})
         X = np.column_stack([np.ones(n_inf), d["logf"]])
-        fit = poisson_fit(d["y"], X, d["offset"])
+        fit = poisson_fit(d["y"], X, d["offset"], names=("intercept", "log followers"))
         b, se = float(fit.params[1]), float(fit.se[1])
         q = fit.t_quantile(confidence)
         ols, n_zero = _ols_log(d["mean"], d["logf"])
@@ -218,7 +229,8 @@ def inverted_u(
         n_posts = int(np.sum(d["n_posts"]))
         x = d["logf"] - center
         if method == "ppml":
-            fit = poisson_fit(d["y"], np.column_stack([np.ones(n_inf), x, x**2]), d["offset"])
+            fit = poisson_fit(d["y"], np.column_stack([np.ones(n_inf), x, x**2]), d["offset"],
+                              names=("intercept", "log followers", "log followers squared"))  # fmt: skip
             unit = "influencer"
             how = f"PPML of influencer sums (= post-level, clustered), CV3 SE, t({fit.df})"
             dist = fit.dist

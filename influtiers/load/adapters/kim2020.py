@@ -28,9 +28,13 @@ category       ``Category`` of influencers.txt
 platform       ``"instagram"``
 =============  =============================================================
 
-Unreadable JSON files become ``unreadable_record`` quarantine rows; posts whose
-influencer is not in influencers.txt become ``orphan_post`` (both before validation, with
-the file as ``file`` and row 1).
+Unreadable JSON files, and files whose fields have other types than a media object's
+(a count that is not a number, ...), become ``unreadable_record`` quarantine rows; posts
+whose influencer is not in influencers.txt become ``orphan_post``; a post stored in
+several accounts' files (the same shortcode) is kept once, in its owner's file
+(:func:`resolve_duplicates`), and its other copies become ``duplicate_post`` naming the
+kept file (all before validation, with the file as ``file`` and row 1). Post files are
+found recursively under ``posts/``.
 """
 
 from __future__ import annotations
@@ -163,6 +167,95 @@ def parse_media(doc: dict) -> dict:
     }
 
 
+def _media(doc) -> dict:
+    """:func:`parse_media` with its types checked: a document of another shape (a count
+    that is not a number, an owner that is not an object, ...) raises ``ValueError``."""
+    if not isinstance(doc, dict):
+        raise ValueError("not a JSON object")
+    try:
+        f = parse_media(doc)
+    except (AttributeError, TypeError, KeyError) as e:
+        raise ValueError(f"unexpected structure ({type(e).__name__}: {e})") from None
+    for k in ("likes", "comments", "views"):
+        v = f[k]
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+            raise ValueError(f"{k} count is a {type(v).__name__}, not a number")
+    for k in ("post_id", "posted_at", "owner", "brand"):
+        v = f[k]
+        if v is not None and (isinstance(v, bool) or not isinstance(v, str | int | float)):
+            raise ValueError(f"{k} is a {type(v).__name__}")
+    owner = doc.get("owner")
+    if owner is not None and not isinstance(owner, dict):
+        raise ValueError(f"owner is a {type(owner).__name__}, not an object")
+    f["owner_id"] = (owner or {}).get("id")
+    return f
+
+
+def _read_doc(p: Path):
+    """(fields, None) or (None, why the file cannot be read)."""
+    try:
+        return _media(json.loads(p.read_bytes())), None
+    except UnicodeDecodeError as e:
+        return None, str(e)
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply"
+    except ValueError as e:  # json.JSONDecodeError is a ValueError
+        return None, (f"invalid JSON: {e}" if isinstance(e, json.JSONDecodeError) else str(e))
+    except OSError as e:
+        return None, f"cannot read the file: {e.strerror or e}"
+
+
+def _prefix(p: Path) -> tuple[str | None, str | None]:
+    m = _FILE_RE.match(p.name)
+    return (m.group("user"), m.group("pid")) if m else (None, None)
+
+
+def resolve_duplicates(files: list[Path], rels: list[str], accounts) -> tuple[dict, dict]:
+    """Posts stored in several accounts' files (the same shortcode): which copy to keep.
+
+    The kept copy is the one stored in its owner's file: the file's account equals
+    ``owner.username``, or (a renamed account) that account's other posts carry the same
+    ``owner.id``; when none or several qualify, the first in sorted relative-path order.
+    Returns ``{file index: kept file's relative path}`` for every copy to quarantine and
+    ``{"groups": n, "copies": m}``.
+    """
+    seen: dict[str, int] = {}
+    groups: dict[str, list[int]] = {}
+    info: dict[int, tuple] = {}
+    ids_of: dict[str, dict] = {}
+    for i, p in enumerate(files):
+        f, _ = _read_doc(p)
+        if f is None or f["post_id"] is None:
+            continue
+        prefix = _prefix(p)[0]
+        acct = prefix if prefix in accounts else (f["owner"] or prefix)
+        sc = str(f["post_id"])
+        info[i] = (acct, f["owner"], f["owner_id"])
+        if f["owner_id"] is not None and acct is not None:
+            c = ids_of.setdefault(acct, {})
+            c[f["owner_id"]] = c.get(f["owner_id"], 0) + 1
+        if sc in seen:
+            groups.setdefault(sc, [seen[sc]]).append(i)
+        else:
+            seen[sc] = i
+    drop: dict[int, str] = {}
+    for members in groups.values():
+
+        def owns(i: int) -> bool:
+            acct, owner, oid = info[i]
+            if acct is not None and owner == acct:
+                return True
+            return oid is not None and ids_of.get(acct, {}).get(oid, 0) > 1
+
+        members = sorted(members, key=lambda i: rels[i])
+        owners = [i for i in members if owns(i)]
+        keep = owners[0] if len(owners) == 1 else members[0]
+        for i in members:
+            if i != keep:
+                drop[i] = rels[keep]
+    return drop, {"groups": len(groups), "copies": len(drop)}
+
+
 class Kim2020Adapter:
     """Adapter for the Kim et al. (2020) Instagram influencer dataset."""
 
@@ -179,61 +272,70 @@ class Kim2020Adapter:
 
     def read(self, path) -> AdapterRead:
         """Stream the dataset as Arrow batches; see the module doc and
-        :mod:`influtiers.load.adapters`."""
+        :mod:`influtiers.load.adapters`. Post files are found recursively under the posts
+        folder (``.info`` in any case); other files are named in a note."""
         root, txt, posts_dir = _layout(Path(path))
         if not txt.is_file():
             raise DataFileNotFoundError(f"{root}: no influencers.txt (kim2020 layout)")
         if posts_dir is None:
             raise DataError(f"{root}: no posts/ (or info/) folder (kim2020 layout)")
         accounts, notes = read_influencers(txt)
-        files = sorted(p for p in posts_dir.iterdir() if p.is_file())
-        others = [p for p in files if p.suffix != ".info"]
-        files = [p for p in files if p.suffix == ".info"]
+        found = sorted(p for p in posts_dir.rglob("*") if p.is_file())
+        others = [p for p in found if p.suffix.lower() != ".info"]
+        files = [p for p in found if p.suffix.lower() == ".info"]
         if others:
-            notes.append(f"{len(others)} non-.info file(s) in {posts_dir.name}/ not read")
-        return AdapterRead(self._batches(files, posts_dir, accounts, notes), COLUMNS, notes)
+            shown = ", ".join(p.relative_to(root).as_posix() for p in others[:3])
+            notes.append(
+                f"{len(others)} non-.info file(s) under {posts_dir.name}/ not read (e.g. {shown})"
+            )
+        rels = [p.relative_to(root).as_posix() for p in files]
+        return AdapterRead(self._batches(files, rels, accounts, notes), COLUMNS, notes)
 
-    def _batches(self, files, posts_dir, accounts, notes) -> Iterator[pa.RecordBatch]:
+    def _batches(self, files, rels, accounts, notes) -> Iterator[pa.RecordBatch]:
+        drop, dup = resolve_duplicates(files, rels, accounts)
         recs: list[dict] = []
         with_posts: set[str] = set()
         renamed = old = 0
-        for p in files:
-            rel = f"{posts_dir.name}/{p.name}"
-            m = _FILE_RE.match(p.name)
-            prefix, file_pid = (m.group("user"), m.group("pid")) if m else (None, None)
-            try:
-                doc = json.loads(p.read_bytes())
-                if not isinstance(doc, dict):
-                    raise ValueError("not a JSON object")
-            except (ValueError, UnicodeDecodeError) as e:
-                msg = f"invalid JSON: {e}" if not isinstance(e, UnicodeDecodeError) else str(e)
+        for i, p in enumerate(files):
+            rel = rels[i]
+            prefix, file_pid = _prefix(p)
+            f, why = _read_doc(p)
+            if f is None:
                 recs.append(
                     {"_file": rel, "_row": 1, "_pre_reason": "unreadable_record",
-                     "_pre_column": "", "_pre_detail": msg, "account_id": prefix,
+                     "_pre_column": "", "_pre_detail": why, "account_id": prefix,
                      "post_id": file_pid}
                 )  # fmt: skip
             else:
-                f = parse_media(doc)
                 old += bool(f.pop("_old_format"))
                 owner = f.pop("owner")
+                f.pop("owner_id")
                 if prefix is not None and prefix in accounts:
                     acct = prefix
-                    renamed += bool(owner and owner != prefix)
+                    renamed += bool(owner and owner != prefix and i not in drop)
                 else:
                     acct = owner or prefix
                 rec = {"platform": "instagram", "account_id": acct, **f, "_file": rel, "_row": 1}
                 rec["post_id"] = rec["post_id"] or file_pid
                 info = accounts.get(acct) if acct else None
-                if acct and info is None:
+                if i in drop:
+                    rec.update(
+                        _pre_reason="duplicate_post",
+                        _pre_column="post_id",
+                        _pre_detail=f"shortcode {rec['post_id']} also in {drop[i]} (its "
+                        "owner's file: kept there)",
+                    )
+                elif acct and info is None:
                     rec.update(
                         _pre_reason="orphan_post",
                         _pre_column="account_id",
                         _pre_detail=f"account {acct!r} not in influencers.txt",
                     )
-                elif info is not None:
+                if info is not None:
                     rec["followers"] = info["followers"]
                     rec["category"] = info["category"] or None
-                    with_posts.add(acct)
+                    if i not in drop:
+                        with_posts.add(acct)
                 recs.append(rec)
             if len(recs) >= BATCH:
                 yield record_batch(recs, COLUMNS)
@@ -246,6 +348,12 @@ class Kim2020Adapter:
             f"{len(accounts) - len(with_posts)} without); {len(files)} post files; follower "
             "counts are one snapshot at crawl time",
         )
+        if dup["copies"]:
+            notes.append(
+                f"{dup['groups']} post(s) stored in several accounts' files (the same "
+                f"shortcode): the copy in its owner's file kept, {dup['copies']} other "
+                "cop(ies) quarantined as duplicate_post"
+            )
         if renamed:
             notes.append(
                 f"{renamed} post(s) whose owner.username differs from the file-name influencer "
