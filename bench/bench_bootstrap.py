@@ -63,7 +63,9 @@ def main(argv=None) -> None:
     print(f"  bare draw + gather (both groups): {t_bare:.3f} s")
     for ours_iv, sp_iv in (("percentile", "percentile"), ("bca", "BCa")):
         t_ours, o = best(
-            lambda ours_iv=ours_iv: bootstrap_ratio(x, y, interval=ours_iv, n_resamples=a.B, seed=1),
+            lambda ours_iv=ours_iv: bootstrap_ratio(
+                x, y, interval=ours_iv, n_resamples=a.B, seed=1
+            ),
             a.repeat,
         )
         t_sp, s = best(
