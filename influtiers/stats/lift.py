@@ -25,14 +25,25 @@ Methods (``method=``)
                         influencer's *median* post rate (``rate_median``), bootstrap interval.
 
 Coverage of the 95% intervals (bench/coverage_study.py, 2,000 simulated data sets per
-design, ``simulate_posts`` defaults: influencer SD 0.5, overdispersion 0.5, 5-15 posts,
-true ratio 1.5; the full table with Monte Carlo SEs is bench/results/coverage.csv):
+design, Monte Carlo SE about 0.005; ``simulate_posts`` defaults: influencer SD 0.5,
+overdispersion 0.5, 5-15 posts, true ratio 1.5; micro vs macro; the full table is
+bench/results/coverage.csv):
 
-====================================  =============  ===========  ============
-method / interval                      10v10-15v15    12v80        30v30-200v200
-====================================  =============  ===========  ============
-bootstrap-mean, studentized-t (auto)   see CSV        see CSV      see CSV
-====================================  =============  ===========  ============
+==========================================  ===========  ===========  ============  =========
+method, interval                             10v10,15v15  12v80        30v30-200v200 12v80 SD 1
+==========================================  ===========  ===========  ============  =========
+bootstrap-mean, studentized-t (default)      0.957-0.958  0.952        0.948-0.952   0.934
+bootstrap-mean, jackknife-t                  0.954-0.955  0.948        0.944-0.950   0.922
+bootstrap-mean, studentized (0.1 default)    0.933-0.942  0.937        0.942-0.943   0.912
+bootstrap-mean, percentile                   0.905-0.923  0.906        0.934-0.940   0.858
+bootstrap-mean, bca                          0.894-0.913  0.905        0.926-0.940   0.864
+glm-poisson, CV3 t(Bell-McCaffrey df)        0.960-0.962  0.960        0.946-0.950   0.936
+glm-poisson, CV3 t(G - 1) (0.1 default)      0.932-0.944  0.924        0.943-0.947   0.888
+glm-negbin, CV3 t(Bell-McCaffrey df)         0.940-0.946  0.945        0.942-0.948   0.914
+bootstrap-median, bca (default)              0.953-0.957  0.940        0.945-0.955   0.938
+median-ratio, bca (default)                  0.954        0.945        0.948-0.952   0.935
+median-ratio, percentile (0.1 default)       0.965-0.976  0.946        0.957-0.967   0.952
+==========================================  ===========  ===========  ============  =========
 
 Every result carries ``details["ci90"]`` (the ``1 - 2 (1 - confidence)`` interval of the
 same computation) and ``p_values["greater"]`` / ``p_values["less"]``: one-sided p-values
@@ -118,8 +129,10 @@ def glm_rate_ratio(
     ``df``: ``"bell-mccaffrey"`` (default; :func:`influtiers.stats.glm.bell_mccaffrey_df`,
     which falls towards the size of the smaller tier, or below it when a few large accounts
     carry a tier's pooled rate), ``"min-1"`` (t on the smaller tier's size - 1) or
-    ``"G-1"`` (the 0.1 default; G the influencers). With t(G - 1) the Poisson interval
-    covers 0.92 at 12 vs 80 influencers (bench/results/coverage.csv).
+    ``"G-1"`` (the 0.1 default; G the influencers). Coverage of the 95% interval
+    (bench/results/coverage.csv, 10v10 to 200v200 and 12v80): Poisson 0.946-0.962 with
+    Bell-McCaffrey df, 0.944-0.956 with ``"min-1"``, 0.924-0.947 with t(G - 1) (0.924 at
+    12v80); negative binomial 0.940-0.948, 0.942-0.956 and 0.929-0.948.
     """
     if df not in ("bell-mccaffrey", "min-1", "G-1"):
         raise ValueError("df must be 'bell-mccaffrey', 'min-1' or 'G-1'")
@@ -276,7 +289,9 @@ def rate_ratio(
     exceeds 1" / "is below 1", dual to the interval (``p_value`` is two-sided).
 
     Coverage of the default 95% interval of ``bootstrap-mean`` (2,000 simulated data sets
-    each; bench/results/coverage.csv): see the table in the module notes.
+    per design; bench/results/coverage.csv): 0.948-0.958 at 10v10, 12v80, 15v15, 30v30,
+    60v60 and 200v200 (the percentile interval: 0.905-0.940); every method in the module
+    notes' table.
 
     Worked example (the claim "micro gets 1.5x macro" on data where it is true):
 
@@ -407,10 +422,12 @@ def absolute_ratio(
     (``details["ci90"]`` = ``details["one_sided_bounds"]``); ``p_value`` is the
     one-sided p-value for ``alternative`` (two-sided for ``"two-sided"``), dual to them.
 
-    Coverage of the default 95% intervals at 10-200 influencers per tier (2,000
-    simulated data sets per design; bench/results/coverage.csv): ratio of means of
-    engagement per post 0.94-0.96 (C03 macro/micro likes, C06 micro/nano), ratio of
-    medians of cost per engagement 0.94-0.96 (C10).
+    Coverage of the default 95% intervals at 10v10 to 200v200 and 12v80 (2,000 simulated
+    data sets per design; bench/results/coverage.csv): ratio of means of likes per post,
+    macro/micro (C03) 0.946-0.963 and of engagement per post, micro/nano (C06)
+    0.946-0.965 (the 0.1 default, percentile: 0.890-0.950); ratio of medians of cost per
+    engagement, micro/macro (C10) 0.946-0.958 (percentile: 0.950-0.966, over-covering at
+    10-15 per tier because a median of so few values takes few distinct values).
 
     >>> from influtiers.evidence import influencer_table
     >>> from influtiers.stats.simulate import simulate_posts

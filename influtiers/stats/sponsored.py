@@ -90,8 +90,8 @@ def sponsored_penalty(
     log ratios (``details["ci90"]``: the ``1 - 2 (1 - confidence)`` interval;
     ``p_values["greater"]``/``["less"]`` one-sided p-values against a ratio of 1). Verdict
     for "``a`` is penalised less": ``supported`` if the interval lies above 1,
-    ``contradicted`` if below 1, else ``inconclusive``. Coverage of the 95% Welch interval:
-    0.94-0.96 at 10v10-200v200 and 12v80 (bench/results/coverage.csv).
+    ``contradicted`` if below 1, else ``inconclusive``. Coverage of the 95% Welch interval
+    (C14): 0.936-0.962 at 10v10 to 200v200 and 12v80 (bench/results/coverage.csv).
 
     >>> rng = np.random.default_rng(0)
     >>> rows = []
