@@ -19,15 +19,36 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ._version import __version__
-from .config import CURRENCY, MARGIN, SEED
+from .config import CURRENCY, DEFAULT_SCHEME, MARGIN, SEED
 from .errors import DataError, UnusableData, UsageError
 
 #: Exceptions that mean "bad input" rather than "bug".
 INPUT_ERRORS = (UsageError, DataError, FileNotFoundError, KeyError, ValueError, IsADirectoryError)
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help that states every option's default (unless its help already says it), with
+    the epilogs' worked examples kept as written."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        shown = action.default not in (None, False, argparse.SUPPRESS) and not (
+            isinstance(action.default, list | tuple) and not action.default
+        )
+        if shown and "default" not in text and action.option_strings:
+            default = action.default
+            if isinstance(default, list | tuple):
+                default = " ".join(str(x) for x in default)
+            text = f"{text} (default: {str(default).replace('%', '%%')})".lstrip()
+        return text
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line usage errors (the full usage is in ``--help``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -37,14 +58,17 @@ def _note(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _add_data_args(p: argparse.ArgumentParser, required: bool = True) -> None:
-    p.add_argument(
-        "data",
-        nargs=None if required else "?",
-        default=None if required else "demo",
-        help="posts file (CSV, Parquet, JSON Lines), a directory in a known dataset format, "
-        "or a bundled dataset name (demo)",
-    )
+DATA_HELP = (
+    "posts file (CSV, Parquet, JSON Lines), a directory in a known dataset format, or a "
+    "bundled dataset name (demo)"
+)
+
+
+def _add_data_args(p: argparse.ArgumentParser) -> None:
+    """``--data DATA`` (the positional ``DATA`` is kept as an alias) and the options that
+    describe one dataset."""
+    p.add_argument("data_pos", nargs="?", metavar="DATA", help=f"{DATA_HELP}; same as --data")
+    p.add_argument("--data", dest="data_opt", metavar="DATA", help=DATA_HELP)
     p.add_argument("--accounts", help="accounts table joined to posts on account_id")
     p.add_argument("--mapping", help="YAML/JSON column mapping {your_name: canonical_name}")
     p.add_argument("--adapter", help="dataset format (default: detected)")
@@ -74,6 +98,16 @@ def load_options(args) -> dict:
 engine_options = load_options
 
 
+def one_dataset(args) -> None:
+    """Set ``args.data`` from ``--data`` or the positional alias (one of them, once)."""
+    pos, opt = getattr(args, "data_pos", None), getattr(args, "data_opt", None)
+    if pos is not None and opt is not None and pos != opt:
+        raise UsageError(f"two datasets given ({pos!r} and --data {opt!r}); give one")
+    args.data = opt if opt is not None else pos
+    if args.data is None:
+        raise UsageError("a dataset is required: --data PATH (or --data demo)")
+
+
 def _usable(ds, label: str | None = None) -> None:
     """Print the accounting line; raise :class:`UnusableData` when nothing is usable."""
     rep = ds.report
@@ -83,8 +117,11 @@ def _usable(ds, label: str | None = None) -> None:
 
 
 # ---------------------------------------------------------------- schemes
+FORMAT_HELP = "output format"
+
+
 def _cfg_schemes(p):
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help=FORMAT_HELP)
 
 
 def _run_schemes(args) -> int:
@@ -103,14 +140,16 @@ def _run_schemes(args) -> int:
 # ---------------------------------------------------------------- tiers
 def _cfg_tiers(p):
     _add_data_args(p)
-    p.add_argument("--scheme", default=None, help="scheme name or file (default highsocial-2024)")
+    p.add_argument(
+        "--scheme", default=None, help=f"scheme name or file (default: {DEFAULT_SCHEME})"
+    )
     p.add_argument(
         "--unit",
         choices=("influencer", "post"),
         default="influencer",
-        help="count influencers (default) or posts per tier",
+        help="count influencers or posts per tier",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help=FORMAT_HELP)
 
 
 def _run_tiers(args) -> int:
@@ -119,6 +158,7 @@ def _run_tiers(args) -> int:
     from .load import load
     from .tiers import get_scheme
 
+    one_dataset(args)
     scheme = get_scheme(args.scheme)
     opts = {**load_options(args), "engine": "duckdb"}
     with load(args.data, accounts=args.accounts, mapping=args.mapping, adapter=args.adapter,
@@ -166,9 +206,9 @@ def _cfg_validate(p):
         "--engine",
         choices=("duckdb", "spark"),
         default="duckdb",
-        help="engine that validates the rows (default duckdb; spark: a local Spark session)",
+        help="engine that validates the rows (spark: a local Spark session)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help=FORMAT_HELP)
 
 
 def _quarantine_target(path, inputs: Sequence) -> Path:
@@ -202,6 +242,7 @@ def _quarantine_target(path, inputs: Sequence) -> Path:
 def _run_validate(args) -> int:
     from .load import load
 
+    one_dataset(args)
     target = None
     if args.quarantine:
         target = _quarantine_target(args.quarantine, [args.data, args.accounts, args.mapping])
@@ -283,10 +324,10 @@ def _add_data_options(p, data_help: str, scheme_for: str) -> None:
         "--currency",
         default=CURRENCY,
         type=lambda s: str(s).strip().upper(),
-        help=f"analysis currency of the cost claims (default {CURRENCY}); prices in other "
-        "currencies are counted, never summed with these",
+        help="analysis currency of the cost claims; prices in other currencies are "
+        "counted, never summed with these",
     )
-    p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument("--seed", type=int, default=SEED, help="seed of every random step")
     p.add_argument(
         "--engine",
         choices=("duckdb", "spark"),
@@ -329,9 +370,11 @@ def _cfg_claims(p):
         "library (default: demo)",
         "claim",
     )
-    p.add_argument("--margin", type=float, nargs=2, default=MARGIN, metavar=("LOW", "HIGH"))
-    p.add_argument("--only", help="comma-separated claim ids (e.g. C02,C04)")
-    p.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table")
+    p.add_argument("--margin", type=float, nargs=2, default=MARGIN, metavar=("LOW", "HIGH"),
+                   help="equivalence band of the parity claim (C02), as a ratio")  # fmt: skip
+    p.add_argument("--only", help="comma-separated claim ids (e.g. C02,C04; default: all)")
+    p.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table",
+                   help=FORMAT_HELP)  # fmt: skip
 
 
 def _ledger_for(args):
@@ -442,14 +485,16 @@ def _cfg_reproduce(p, single: bool = False):
         "is complete; default: reports/ in the repository)",
     )
     if not single:
-        p.add_argument("--only", help="comma-separated study numbers, e.g. 00,03")
+        p.add_argument("--only", help="comma-separated study numbers, e.g. 00,03 (default: all)")
         p.add_argument("--jobs", type=int, default=1, help="notebooks executed in parallel")
     p.add_argument(
         "--strict",
         action="store_true",
         help="exit 1 also when a study is not testable (failed studies always exit 1)",
     )
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bars (they show only on a terminal; otherwise one line "
+                   "per study with its time)")  # fmt: skip
 
 
 def _cfg_run(p):
@@ -476,7 +521,7 @@ def _run_reproduce(args) -> int:
         out=args.out,
         only=only,
         jobs=getattr(args, "jobs", 1),
-        progress=not args.no_progress,
+        progress=not args.no_progress and sys.stderr.isatty(),
         log=_note,
     )
     for what in result.recovered:
@@ -532,6 +577,33 @@ COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
 }
 
 
+#: Worked examples at the end of a command's ``--help``.
+EPILOGS = {
+    "claims": """examples:
+  the bundled demo panel (synthetic, with planted truths):
+    influtiers claims --data demo
+  your export, its columns renamed by a mapping file, as JSON:
+    influtiers claims --data posts.csv --mapping mapping.yaml --format json
+  two datasets side by side, with pooled rows and the published studies:
+    influtiers claims --data ig=instagram.parquet --data tt=tiktok/ --data benchmarks
+""",
+    "validate": """examples:
+  influtiers validate --data demo
+  influtiers validate --data posts.csv --mapping mapping.yaml --quarantine rejected.csv
+""",
+    "tiers": """examples:
+  influtiers tiers --data demo
+  influtiers tiers --data posts.csv --scheme mediakix-2017 --unit post --format json
+""",
+    "reproduce": """examples:
+  every study on the bundled data (demo and the published benchmarks):
+    influtiers reproduce
+  your data, two notebooks at a time, into a run folder of your own:
+    influtiers reproduce --data posts.csv --mapping mapping.yaml --jobs 2 --out runs/mine
+""",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="influtiers",
@@ -540,7 +612,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"influtiers {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (configure, run, help_) in COMMANDS.items():
-        sp = sub.add_parser(name, help=help_, description=help_)
+        sp = sub.add_parser(name, help=help_, description=help_, epilog=EPILOGS.get(name))
         configure(sp)
         sp.set_defaults(_run=run)
     return p

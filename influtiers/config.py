@@ -32,6 +32,8 @@ ALPHA = 0.05
 N_RESAMPLES = 2000
 #: Engagement definition of the claims unless one is given.
 DEFINITION = "er_followers"
+#: Tier scheme of the commands and studies unless one is given (claims keep their own).
+DEFAULT_SCHEME = "highsocial-2024"
 #: Currency of the cost claims.
 CURRENCY = "USD"
 #: Share cut at each end for an influencer's trimmed-mean rate.

@@ -273,7 +273,7 @@ def _run(rd, specs, bench, selected, timings, t_start, *, log, load_options, sch
             e.update(status="not-testable", notebook=None,
                      reason="needs two or more sources (add --data benchmarks or a dataset)")  # fmt: skip
         entries_in.append(e)
-    entries = _run_studies(entries_in, stage, jobs, progress, tqdm)
+    entries = _run_studies(entries_in, stage, jobs, progress, tqdm, None if progress else log)
     for e in entries:
         timings[f"{_key(e)}_{e['slug']}"] = e["seconds"]
     atomic_write(stage / "studies.json", json.dumps(entries, indent=2))
@@ -294,9 +294,9 @@ def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_studies(entries_in, stage: Path, jobs: int, progress: bool, tqdm) -> list[dict]:
+def _run_studies(entries_in, stage: Path, jobs: int, progress: bool, tqdm, log=None) -> list[dict]:
     """Execute the studies (in worker processes when ``jobs > 1``; an interrupt stops
-    them all)."""
+    them all); without progress bars, ``log`` gets one line per study with its time."""
     bar = tqdm(total=len(entries_in), desc="studies", unit="notebook", disable=not progress)
     results: dict[str, dict] = {}
     # cell-by-cell progress inside each notebook when they run one at a time
@@ -313,6 +313,9 @@ def _run_studies(entries_in, stage: Path, jobs: int, progress: bool, tqdm) -> li
             results[_key(entry)] = entry
             bar.set_postfix_str(f"{entry['nn']} {entry['status']}")
             bar.update()
+            if log is not None:
+                log(f"  {entry['nn']} {entry['slug']:<28} {entry['status']:<13} "
+                    f"{entry['seconds']:6.1f} s")  # fmt: skip
         if pool is not None:
             pool.close()
     except BaseException:

@@ -59,7 +59,7 @@ STUDIES: dict[str, Study] = {
             "claims_overview",
             "All claims at a glance",
             tuple(CLAIMS),
-            version="2.1",
+            version="2.2",
             key_figure="00_claims_forest",
         ),
         Study(
@@ -67,6 +67,7 @@ STUDIES: dict[str, Study] = {
             "tier_definitions",
             "Tier definitions and who moves between them",
             ("C01", "C15"),
+            version="2.2",
             key_figure="01_scheme_cutpoints",
         ),
         Study(
@@ -74,6 +75,7 @@ STUDIES: dict[str, Study] = {
             "published_benchmarks",
             "What the published figures imply",
             ("C02", "C04", "C05", "C16"),
+            version="2.2",
             key_figure="02_benchmark_ratios",
         ),
         Study(
@@ -81,6 +83,7 @@ STUDIES: dict[str, Study] = {
             "engagement_parity",
             "Are micro and macro engagement rates about equal?",
             ("C02", "C03"),
+            version="2.2",
             key_figure="03_parity_forest",
         ),
         Study(
@@ -88,6 +91,7 @@ STUDIES: dict[str, Study] = {
             "micro_lift",
             "Do people engage 60% more with micro-influencers?",
             ("C04",),
+            version="2.2",
             key_figure="04_specification_curve",
         ),
         Study(
@@ -95,7 +99,7 @@ STUDIES: dict[str, Study] = {
             "engagement_curve",
             "Engagement against followers: decline and Goldilocks",
             ("C05", "C06", "C07"),
-            version="2.1",
+            version="2.2",
             key_figure="05_rate_curve",
         ),
         Study(
@@ -103,7 +107,7 @@ STUDIES: dict[str, Study] = {
             "cost_efficiency",
             "Prices, CPM and cost per engagement",
             ("C08", "C09", "C10", "C11"),
-            version="2.1",
+            version="2.2",
             key_figure="06_cost_per_engagement",
             needs=("cost",),
         ),
@@ -128,6 +132,7 @@ STUDIES: dict[str, Study] = {
             "evidence_synthesis",
             "What all the evidence says: datasets, platforms and published studies",
             ("C02", "C03", "C04", "C05", "C06", "C14"),
+            version="2.2",
             key_figure="09_synthesis_C04",
         ),
         Study(
@@ -135,7 +140,7 @@ STUDIES: dict[str, Study] = {
             "reach_prices_audiences",
             "Reach, prices and audiences",
             ("C17", "C18", "C19", "C20", "C21", "C22", "C23"),
-            version="2.1",
+            version="2.2",
             key_figure="10_dozens_and_hundreds",
         ),
     )
@@ -501,6 +506,7 @@ def build(studies: Iterable[str] | None = None, *, kernel_name: str = "python3")
             kernel_name=kernel_name,
             timeout=600,
             resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         ).execute()
         clean_notebook(nb)
         nbformat.write(nb, s.notebook)
@@ -509,7 +515,8 @@ def build(studies: Iterable[str] | None = None, *, kernel_name: str = "python3")
 
 
 def clean_notebook(nb) -> None:
-    """Normalise metadata so reruns do not churn: kernelspec ``python3``, no timestamps."""
+    """Normalise metadata so reruns do not churn: kernelspec ``python3``, no timestamps,
+    cell ids by position (jupytext draws new random ones on every read)."""
     keep = {"kernelspec", "language_info", "jupytext"}
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in keep}
     nb.metadata["kernelspec"] = {
@@ -522,7 +529,8 @@ def clean_notebook(nb) -> None:
     jt = nb.metadata.get("jupytext")
     if jt:
         nb.metadata["jupytext"] = {k: v for k, v in jt.items() if k in ("formats",)}
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
         md = cell.get("metadata", {})
         for k in ("execution", "papermill", "collapsed", "scrolled"):
             md.pop(k, None)

@@ -27,11 +27,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .config import DEFAULT_SCHEME
 from .errors import DataError, UnknownSchemeError
 
 BELOW = "below"
 ABOVE = "above"
-DEFAULT_SCHEME = "highsocial-2024"
 #: Canonical tier order used for colours and sorting across schemes.
 TIER_ORDER = ("nano", "micro", "mid", "macro", "mega")
 

@@ -26,7 +26,7 @@
 # platform and one with platform fixed effects. `p_adjusted` is Holm's adjustment over
 # the data claims of one dataset and platform.
 #
-# Study version 2.1 (see `notebooks/CHANGELOG.md`).
+# Study version 2.2 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

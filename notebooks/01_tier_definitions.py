@@ -23,7 +23,7 @@
 # tiers are half-open intervals `[lower, upper)`. Engagement rate = (likes + comments)
 # / followers per post, summarised per influencer by the median of its posts.
 #
-# Study version 2.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.2 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

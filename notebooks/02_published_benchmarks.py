@@ -26,7 +26,7 @@
 # `metric` column says which. These rows are judgements of the *published
 # figures*, not of your data.
 #
-# Study version 2.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.2 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

@@ -28,7 +28,7 @@
 # `ttost_ind`), contradicted when the 95% interval lies outside. C03: one-sided tests
 # of macro > micro per count, an intersection-union test.
 #
-# Study version 2.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.2 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

@@ -29,7 +29,7 @@
 # interval lies inside 1.28–2.00 (1.60 / 1.25 to 1.60 × 1.25), contradicted when the
 # 95% interval lies outside it.
 #
-# Study version 2.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.2 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

@@ -28,7 +28,7 @@
 # engagement per post (PPML, CV3, t), the Lind–Mehlum test and the Fieller set of the
 # turning point against the micro tier; with prices, also engagement per dollar.
 #
-# Study version 2.1 (see `notebooks/CHANGELOG.md`).
+# Study version 2.2 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

@@ -27,7 +27,7 @@
 # engagement = price / mean (likes + comments) per post. Shopify's published ranges
 # are drawn as sensitivity bands. Needs a `cost` column.
 #
-# Study version 2.1 (see `notebooks/CHANGELOG.md`).
+# Study version 2.2 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

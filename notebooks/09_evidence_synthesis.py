@@ -35,7 +35,7 @@
 # `data` (with `mapping` and `accounts`; the default, the synthetic demo panel, is split
 # by platform into two datasets), and the published library.
 #
-# Study version 2.0 (see `notebooks/CHANGELOG.md`).
+# Study version 2.2 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

@@ -32,7 +32,7 @@
 # as at least 200. With several platforms each claim has a row per platform and one with
 # platform fixed effects; C23 compares the C02 and C04 contrasts between platforms.
 #
-# Study version 2.1 (see `notebooks/CHANGELOG.md`).
+# Study version 2.2 (see `notebooks/CHANGELOG.md`).
 
 # %% tags=["parameters"]
 data = "demo"

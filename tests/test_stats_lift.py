@@ -44,7 +44,7 @@ def _sim(seed, n=60, k=10):
 def test_glm_matches_post_level_statsmodels():
     posts, _ = _sim(1)
     t = influencer_table(posts)
-    r = glm_rate_ratio(t, "micro", "macro", family="poisson")
+    r = glm_rate_ratio(t, "micro", "macro", family="poisson", df="G-1")
     tier = posts["account_id"].map(dict(zip(t["account_id"], t["tier"], strict=True)))
     y = (posts["likes"] + posts["comments"]).to_numpy()
     X = sm.add_constant((tier == "micro").to_numpy().astype(float))
@@ -63,7 +63,7 @@ def test_glm_matches_post_level_statsmodels():
     assert r.estimate == pytest.approx(pooled["micro"] / pooled["macro"], rel=1e-8)
     # CV3 (one-step cluster jackknife) SE, t(G - 1) quantiles
     r3 = r
-    assert r3.details["df"] == 119
+    assert r3.details["df"] == 119 and r3.details["df_method"] == "G-1"
     # exact leave-one-influencer-out jackknife of the pooled-rate ratio (closed form)
     sub = t.groupby("tier", observed=True)[["rated_sum", "exposure_sum"]].sum()
     is_m = (t["tier"] == "micro").to_numpy()
@@ -82,6 +82,18 @@ def test_glm_matches_post_level_statsmodels():
     q = stats.t.ppf(0.975, 119)
     se3 = r3.statistic["se_log"]
     assert r3.ci_high == pytest.approx(r.estimate * np.exp(q * se3), rel=1e-10)
+    q90 = stats.t.ppf(0.95, 119)
+    assert r3.details["ci90"][1] == pytest.approx(r.estimate * np.exp(q90 * se3), rel=1e-10)
+    # the default: same estimate and SE, Bell-McCaffrey df (at most G - 1)
+    rb = glm_rate_ratio(t, "micro", "macro", family="poisson")
+    assert rb.details["df_method"] == "bell-mccaffrey" and 30 < rb.details["df"] < 119
+    assert rb.statistic["se_log"] == pytest.approx(se3, rel=1e-12)
+    qb = stats.t.ppf(0.975, rb.details["df"])
+    assert rb.ci_low == pytest.approx(r.estimate * np.exp(-qb * se3), rel=1e-10)
+    # one-sided p-values against a ratio of 1 from the same t
+    tb = np.log(rb.estimate) / se3
+    assert rb.p_values["greater"] == pytest.approx(stats.t.sf(tb, rb.details["df"]), rel=1e-9)
+    assert rb.p_values["less"] == pytest.approx(stats.t.cdf(tb, rb.details["df"]), rel=1e-9)
 
 
 def test_rate_ratio_methods_and_verdicts():
@@ -107,9 +119,9 @@ def test_rate_ratio_methods_and_verdicts():
     with pytest.raises(ValueError):
         rate_ratio(t, "micro", "macro", method="glm-gamma")
     r = rate_ratio(t, "micro", "macro", method="bootstrap-mean", n_resamples=500)
-    assert r.details["interval"] == "studentized"  # the "auto" default for means
+    assert r.details["interval"] == "studentized-t"  # the "auto" default for means
     r = rate_ratio(t, "micro", "macro", method="bootstrap-median", n_resamples=500)
-    assert r.details["interval"] == "percentile"
+    assert r.details["interval"] == "bca"
     with pytest.raises(ValueError):
         rate_ratio(t, "micro", "macro", method="bootstrap-median", interval="studentized")
 

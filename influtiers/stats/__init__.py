@@ -59,10 +59,11 @@ from .power import (
     power_table,
     simulate_ab_power,
 )
-from .regression import elasticity, fitted_curve, inverted_u, tier_trend
+from .regression import elasticity, fitted_curve, inverted_u
 from .results import MIN_GROUP, SMALL_GROUP, InsufficientData, StatResult
 from .simulate import simulate_posts
 from .sponsored import sponsored_penalty, sponsored_penalty_by_tier, within_influencer_ratios
+from .trend import tier_trend
 
 __all__ = [
     "METHODS",

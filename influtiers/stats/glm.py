@@ -15,8 +15,13 @@ sandwich clustered by influencer without a small-sample factor equals the influe
 HC0 sandwich, and the leave-one-influencer-out jackknife (CV3) is the same at both levels.
 
 Inference: the CV3 variance (one-step leave-one-cluster-out jackknife, MacKinnon,
-Nielsen & Webb, J. Econometrics 2023) with a t reference on ``G - 1`` degrees of freedom,
-``G`` the number of influencers.
+Nielsen & Webb, J. Econometrics 2023) with a t reference. Degrees of freedom: ``G - 1``
+(``G`` the number of influencers) or, the default of the callers, the Bell-McCaffrey
+(2002) Satterthwaite df of the contrast (:func:`bell_mccaffrey_df`), which is small when a
+few influencers carry the fit (a Poisson model weights influencers by their expected
+engagement, so a handful of large accounts can dominate a tier or the slope). Robust
+score tests of a linear restriction (:func:`score_test`) use the same CV3 form at the
+restricted fit.
 
 Examples
 --------
@@ -38,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 import statsmodels.api as sm
 from scipy import stats as st
+from scipy.linalg import null_space
 
 from ..errors import InsufficientData
 
@@ -57,6 +63,8 @@ class GLMFit:
     df: int
     family: str
     alpha_nb: float = 0.0
+    X: np.ndarray | None = None
+    weights: np.ndarray | None = None
 
     @property
     def se(self) -> np.ndarray:
@@ -70,6 +78,39 @@ class GLMFit:
     def dist(self):
         """The reference distribution of Wald t statistics: t(G - 1)."""
         return st.t(self.df)
+
+    def bm_df(self, c) -> float:
+        """Bell-McCaffrey df of the contrast ``c' beta`` (:func:`bell_mccaffrey_df`)."""
+        return bell_mccaffrey_df(self.X, c, self.weights)
+
+
+def bell_mccaffrey_df(X, c, weights=None, *, power: float = 1.0) -> float:
+    """Bell-McCaffrey (2002) degrees of freedom of ``c' beta`` under the CV3 variance.
+
+    With one observation per cluster, the CV3 (``power=1``) or HC2 (``power=0.5``)
+    variance of ``c' beta`` is a quadratic form ``e' D e`` in the residuals, ``D =
+    diag(a_g^2 / (1 - h_g)^(2 power))``, ``a_g = c' (X'WX)^-1 x_g sqrt(w_g)`` and ``h_g``
+    the leverages of the weighted design ``sqrt(W) X`` (GLM working weights ``W``; ``None``
+    for OLS). Under a working model of independent, equal-variance Pearson residuals
+    ``e = (I - H) eps``, Satterthwaite's df is ``tr(Q)^2 / tr(Q^2)``, ``Q = (I - H) D (I - H)``;
+    computed in O(G p^2) via ``tr(Q^2) = sum d^2 - 2 sum h d^2 + tr((M B)^2)``, ``M =
+    (X'WX)^-1``, ``B = X'W D X`` (Imbens & Kolesar 2016, REStat, for the HC2 case).
+
+    >>> X = np.column_stack([np.ones(20), np.r_[np.ones(10), np.zeros(10)]])
+    >>> round(bell_mccaffrey_df(X, [0, 1], power=0.5), 6)  # balanced two groups: n_a + n_b - 2
+    18.0
+    """
+    X = np.asarray(X, float)
+    c = np.asarray(c, float)
+    Xw = X if weights is None else X * np.sqrt(np.asarray(weights, float))[:, None]
+    M = np.linalg.inv(Xw.T @ Xw)
+    h = np.minimum(np.einsum("ij,jk,ik->i", Xw, M, Xw), 1 - 1e-12)
+    a = Xw @ (M @ c)
+    d = a**2 / (1 - h) ** (2 * power)
+    MB = M @ ((Xw * d[:, None]).T @ Xw)
+    tr = float(np.sum(d * (1 - h)))
+    tr2 = float(np.sum(d * d) - 2 * np.sum(h * d * d) + np.trace(MB @ MB))
+    return tr**2 / tr2 if tr2 > 0 else math.nan
 
 
 def cv3_cov(X: np.ndarray, y: np.ndarray, mu: np.ndarray, alpha_nb: float = 0.0) -> np.ndarray:
@@ -178,22 +219,95 @@ def poisson_fit(y, X, offset, *, family: str = "poisson", names=None) -> GLMFit:
         df=len(y) - 1,
         family=family,
         alpha_nb=alpha_nb,
+        X=X,
+        weights=mu / (1.0 + alpha_nb * mu),
     )
 
 
-def wald(fit: GLMFit, j: int, confidence: float, null: float = 0.0) -> dict:
-    """Estimate, CV3 SE, t interval and two-sided p of ``params[j]`` against ``null``."""
-    b, se = float(fit.params[j]), float(math.sqrt(fit.cov_cv3[j, j]))
-    q = fit.t_quantile(confidence)
+def wald(fit: GLMFit, j, confidence: float, null: float = 0.0, *, df="G-1") -> dict:
+    """Estimate, CV3 SE, t intervals and p-values of ``params[j]`` (or of the contrast
+    ``j' params`` when ``j`` is a vector) against ``null``.
+
+    ``df``: ``"G-1"``, ``"bell-mccaffrey"`` or a number. Returns ``estimate``, ``se``,
+    ``df``, ``ci`` (at ``confidence``), ``ci90`` (at ``1 - 2 (1 - confidence)``), ``t``,
+    ``p`` (two-sided), ``p_greater`` / ``p_less`` (one-sided: the parameter exceeds / is
+    below ``null``)."""
+    c = np.zeros(len(fit.params)) if np.isscalar(j) else np.asarray(j, float)
+    if np.isscalar(j):
+        c[j] = 1.0
+    b, se = float(c @ fit.params), float(math.sqrt(c @ fit.cov_cv3 @ c))
+    if df == "G-1":
+        dof = float(fit.df)
+    elif df == "bell-mccaffrey":
+        dof = fit.bm_df(c)
+    else:
+        dof = float(df)
+    d = st.t(dof)
     t = (b - null) / se if se > 0 else math.nan
+
+    def ci(level):
+        q = float(d.ppf(0.5 + level / 2))
+        return (b - q * se, b + q * se)
+
+    fin = math.isfinite(t)
     return {
         "estimate": b,
         "se": se,
-        "ci": (b - q * se, b + q * se),
+        "ci": ci(confidence),
+        "ci90": ci(1 - 2 * (1 - confidence)),
         "t": t,
-        "p": float(2 * fit.dist.sf(abs(t))) if math.isfinite(t) else math.nan,
-        "df": fit.df,
+        "p": float(2 * d.sf(abs(t))) if fin else math.nan,
+        "p_greater": float(d.sf(t)) if fin else math.nan,
+        "p_less": float(d.cdf(t)) if fin else math.nan,
+        "df": dof,
     }
 
 
-__all__ = ["GLMFit", "cv3_cov", "hc0_cov", "poisson_fit", "wald"]
+def score_test(y, X, offset, c) -> dict:
+    """Robust (sandwich) score test of ``c' beta = 0`` in the Poisson PML model.
+
+    The restricted model ``beta = N gamma`` (``N`` a basis of the null space of ``c'``) is
+    fitted; at its fit ``mu~`` the one-step estimate of ``c' beta`` is ``c' A^-1 S``
+    (``A = X' diag(mu~) X``, ``S`` the full-model score) and its CV3 variance is
+    ``(G - 1) / G * sum_g (c' A^-1 x_g (y_g - mu~_g) / (1 - h_g))^2``. The signed statistic is
+    referred to t with the Bell-McCaffrey df at ``mu~``. Unlike the Wald t, its variance is
+    estimated under the null, so it does not co-vary with the estimate; that is what keeps
+    one-sided tests at the null boundary near their level (:func:`influtiers.stats.
+    regression.inverted_u`). Returns ``statistic``, ``df``, ``p_greater``, ``p_less``.
+    """
+    import statsmodels.api as sm
+
+    y, X, offset = _check(y, X, offset)
+    c = np.asarray(c, float)
+    N = null_space(c[None, :])
+    mu = np.asarray(
+        sm.GLM(y, X @ N, family=sm.families.Poisson(), offset=offset).fit().fittedvalues, float
+    )
+    A = (X * mu[:, None]).T @ X
+    Ai = np.linalg.inv(A)
+    h = np.minimum(mu * np.einsum("ij,jk,ik->i", X, Ai, X), 1 - 1e-12)
+    ac = X @ (Ai @ c)
+    r = y - mu
+    G = len(y)
+    var = (G - 1) / G * float(np.sum((ac * r / (1 - h)) ** 2))
+    stat = float(np.sum(ac * r)) / math.sqrt(var) if var > 0 else math.nan
+    dof = bell_mccaffrey_df(X, c, mu)
+    d = st.t(dof)
+    fin = math.isfinite(stat)
+    return {
+        "statistic": stat,
+        "df": dof,
+        "p_greater": float(d.sf(stat)) if fin else math.nan,
+        "p_less": float(d.cdf(stat)) if fin else math.nan,
+    }
+
+
+__all__ = [
+    "GLMFit",
+    "bell_mccaffrey_df",
+    "cv3_cov",
+    "hc0_cov",
+    "poisson_fit",
+    "score_test",
+    "wald",
+]

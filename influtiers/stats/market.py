@@ -4,7 +4,7 @@
   exposure (``sum y / sum exposure`` in each tier; without exposure, the ratio of tier
   means), by PPML of the influencer sums with ``log(exposure)`` as offset and platform
   intercepts when several platforms are present. With one platform the estimate is
-  exactly the ratio of the tiers' pooled shares; the CV3 covariance (leave one influencer
+  exactly the ratio of the tiers' shares over posts (sum / sum); the CV3 covariance (leave one influencer
   out) with a t reference on ``G - 1`` degrees of freedom treats the influencer, not the
   post or the brand, as the unit.
 * :func:`threshold_ratio` — a ratio of tier medians (or means) against a stated threshold
@@ -76,7 +76,7 @@ def ratio_of_sums(
 
     Influencers with a missing count or a non-positive exposure are left out. ``p_values``
     holds the one-sided ``greater`` and ``less`` p-values against a ratio of 1;
-    ``details["ci90"]`` the 90% interval; ``details["shares"]`` each tier's pooled value.
+    ``details["ci90"]`` the 90% interval; ``details["shares"]`` each tier's value over posts (sum / sum).
     """
     g = table[group].astype("object").to_numpy()
     y = pd.to_numeric(table[count], errors="coerce").to_numpy(float)
