@@ -124,9 +124,13 @@ def run09(data, out, *extra):
 
 
 def test_fresh_run_exit_0(data, tmp_path, capsys):
-    """Expected: exit 0; stderr: the accounting line; a consistent run directory."""
+    """Expected: exit 0; stderr: the accounting line, then one line per study (not on a
+    terminal); a consistent run directory."""
     code, err, _ = run(run09(data, tmp_path / "run"), capsys)
-    assert code == 0 and err == ["60 rows in = 60 accepted + 0 quarantined"]
+    assert code == 0 and err[0] == "60 rows in = 60 accepted + 0 quarantined"
+    assert len(err) == 2 and re.fullmatch(
+        r"\s*09 evidence_synthesis\s+not-testable\s+0\.\d s", err[1]
+    )
     consistent(tmp_path / "run", data, "posts.csv")
 
 
