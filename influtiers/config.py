@@ -30,6 +30,11 @@ MARGIN = (0.8, 1.25)
 ALPHA = 0.05
 #: Bootstrap resamples (and Monte Carlo draws where a test says so).
 N_RESAMPLES = 2000
+#: Influencers in the smaller group from which the ``"auto"`` intervals of a ratio of
+#: means or medians are large-sample ones (jackknife-t; order-statistic SE of the log
+#: median) instead of bootstrap ones: there the bootstrap adds cost, not accuracy
+#: (:mod:`influtiers.stats.bootstrap`, tests/test_stats_large_sample.py).
+LARGE_SAMPLE = 2000
 #: Engagement definition of the claims unless one is given.
 DEFINITION = "er_followers"
 #: Tier scheme of the commands and studies unless one is given (claims keep their own).

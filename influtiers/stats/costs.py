@@ -1,4 +1,4 @@
-"""Prices: a median with a bootstrap interval, and the elasticity of price on followers.
+"""Prices: a median with a bootstrap (large samples: order-statistic) interval, and the elasticity of price on followers.
 
 The unit is the influencer (its mean price per priced post). Both results carry
 ``details["ci90"]``, the ``1 - 2 (1 - confidence)`` interval of the same computation.
@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats as st
 
+from ..config import LARGE_SAMPLE
 from .bootstrap import bca_interval, jackknife_stat, resample_stat
 from .regression import ols_cv3, t_summary
 from .results import StatResult, check_sizes, handle_insufficient
@@ -39,13 +41,18 @@ def median_ci(
     def run():
         x = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(float)
         flags = check_sizes({label: len(x)})
-        rng = np.random.default_rng(seed)
-        reps = resample_stat(x, "median", n_resamples, rng)
         est = float(np.median(x))
         level90 = 1 - 2 * (1 - confidence)
+        how, reps = interval, None
+        if len(x) >= LARGE_SAMPLE:  # the distribution-free interval: no resampling needed
+            how = "order-statistic"
+        else:
+            reps = resample_stat(x, "median", n_resamples, np.random.default_rng(seed))
 
         def at(level):
-            if interval == "bca":
+            if how == "order-statistic":
+                return median_order_interval(x, level)
+            if how == "bca":
                 return bca_interval(est, reps, jackknife_stat(x, "median"), level)
             return tuple(float(v) for v in np.quantile(reps, [(1 - level) / 2, (1 + level) / 2]))
 
@@ -57,13 +64,33 @@ def median_ci(
             ci_high=hi,
             confidence=confidence,
             n_influencers={label: len(x)},
-            method=f"median, {interval} bootstrap ({n_resamples} resamples)",
+            method=f"median, {interval} bootstrap ({n_resamples} resamples)"
+            if reps is not None
+            else f"median, distribution-free order-statistic interval ({len(x)} values)",
             estimand=f"median of {label}",
             flags=tuple(flags),
-            details={"ci90": list(at(level90)), "interval": interval},
+            details={"ci90": list(at(level90)), "interval": how},
         )
 
     return handle_insufficient("median", insufficient, run)
+
+
+def median_order_interval(x, confidence: float = 0.95) -> tuple[float, float]:
+    """Distribution-free interval of the median: the order statistics ``x_(l)`` and
+    ``x_(n - l + 1)`` with ``l`` the largest count whose binomial(n, 1/2) tail stays at or
+    below ``(1 - confidence) / 2`` (coverage at least ``confidence`` for any continuous
+    distribution).
+
+    >>> median_order_interval(np.arange(1.0, 101.0))
+    (40.0, 61.0)
+    """
+    x = np.asarray(x, float)
+    n = len(x)
+    lo = int(st.binom.ppf((1 - confidence) / 2, n, 0.5))  # P(B <= lo - 1) <= alpha / 2
+    lo = max(lo, 1)
+    hi = n - lo + 1
+    part = np.partition(x, [lo - 1, hi - 1])
+    return float(part[lo - 1]), float(part[hi - 1])
 
 
 def cost_elasticity(

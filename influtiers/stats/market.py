@@ -160,9 +160,16 @@ def threshold_ratio(
         )
         reps = bt.replicates[np.isfinite(bt.replicates)]
         a = 1 - confidence
-        lo90, hi90 = (float(v) for v in np.quantile(reps, [a, 1 - a]))
-        p_at_least = float(np.mean(reps <= threshold))
-        p_below = float(np.mean(reps >= threshold))
+        if len(reps):
+            lo90, hi90 = (float(v) for v in np.quantile(reps, [a, 1 - a]))
+            p_at_least = float(np.mean(reps <= threshold))
+            p_below = float(np.mean(reps >= threshold))
+            how = f"cluster bootstrap of influencers ({n_resamples} resamples, {bt.interval} interval)"  # fmt: skip
+        else:  # large samples (no resampling): t on the log ratio
+            lo90, hi90 = bt.ci90
+            u = (math.log(threshold) - math.log(bt.estimate)) / bt.se_log
+            p_at_least, p_below = float(st.t.cdf(u, bt.df)), float(st.t.sf(u, bt.df))
+            how = f"{bt.interval} interval, no resampling ({min(sizes.values())} influencers or more per tier)"  # fmt: skip
         return StatResult(
             test="threshold_ratio",
             estimate=bt.estimate,
@@ -173,8 +180,7 @@ def threshold_ratio(
             p_value=p_at_least,
             p_values={"at_least": p_at_least, "below": p_below},
             n_influencers=sizes,
-            method=f"ratio of tier {stat}s of {value}, cluster bootstrap of influencers "
-            f"({n_resamples} resamples, percentile interval); one-sided p-values against "
+            method=f"ratio of tier {stat}s of {value}, {how}; one-sided p-values against "
             f"{threshold:g}",
             unit="influencer",
             estimand=f"ratio of tier {stat}s of influencer {value}, {labels[0]} / {labels[1]}",
