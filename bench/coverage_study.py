@@ -167,15 +167,32 @@ def replicate(args) -> dict:
     )
     t = influencer_arrays(posts, truth)
     for iv in ("studentized-t", "studentized", "jackknife-t", "percentile", "bca"):
-        r = rate_ratio(t, "micro", "macro", method="bootstrap-mean", interval=iv, n_resamples=B,
-                       seed=seed)  # fmt: skip
-        rec("C04 rate_ratio bootstrap-mean", iv, iv == "studentized-t", na, nb, TRUTH["C04"],
-            r.ci_low, r.ci_high)  # fmt: skip
+        r = rate_ratio(
+            t, "micro", "macro", method="bootstrap-mean", interval=iv, n_resamples=B, seed=seed
+        )
+        rec(
+            "C04 rate_ratio bootstrap-mean",
+            iv,
+            iv == "studentized-t",
+            na,
+            nb,
+            TRUTH["C04"],
+            r.ci_low,
+            r.ci_high,
+        )
     for fam in ("poisson", "negbin"):
         for df in ("bell-mccaffrey", "min-1", "G-1"):
             r = glm_rate_ratio(t, "micro", "macro", family=fam, df=df)
-            rec(f"rate_ratio glm-{fam}", f"cv3-t({df})", df == "bell-mccaffrey", na, nb, RATIO,
-                r.ci_low, r.ci_high)  # fmt: skip
+            rec(
+                f"rate_ratio glm-{fam}",
+                f"cv3-t({df})",
+                df == "bell-mccaffrey",
+                na,
+                nb,
+                RATIO,
+                r.ci_low,
+                r.ci_high,
+            )
     for m in ("bootstrap-median", "median-ratio"):
         for iv in ("bca", "percentile"):
             r = rate_ratio(t, "micro", "macro", method=m, interval=iv, n_resamples=B, seed=seed)
@@ -186,47 +203,115 @@ def replicate(args) -> dict:
     ):
         for iv in ("studentized-t", "studentized", "percentile", "bca"):
             r = absolute_ratio(t, a, b, value=value, interval=iv, n_resamples=B, seed=seed)
-            rec(f"{key} absolute_ratio {value} {a}/{b}", iv, iv == "studentized-t", n_a, n_b,
-                TRUTH[key], r.ci_low, r.ci_high)  # fmt: skip
+            rec(
+                f"{key} absolute_ratio {value} {a}/{b}",
+                iv,
+                iv == "studentized-t",
+                n_a,
+                n_b,
+                TRUTH[key],
+                r.ci_low,
+                r.ci_high,
+            )
     for iv in ("bca", "percentile"):
-        r = absolute_ratio(t, "micro", "macro", value="cost_per_engagement", stat="median",
-                           alternative="less", interval=iv, n_resamples=B, seed=seed)  # fmt: skip
-        rec("C10 absolute_ratio cost_per_engagement median micro/macro", iv, iv == "bca", na, nb,
-            TRUTH["C10"], r.ci_low, r.ci_high)  # fmt: skip
+        r = absolute_ratio(
+            t,
+            "micro",
+            "macro",
+            value="cost_per_engagement",
+            stat="median",
+            alternative="less",
+            interval=iv,
+            n_resamples=B,
+            seed=seed,
+        )
+        rec(
+            "C10 absolute_ratio cost_per_engagement median micro/macro",
+            iv,
+            iv == "bca",
+            na,
+            nb,
+            TRUTH["C10"],
+            r.ci_low,
+            r.ci_high,
+        )
     r = equivalence_test(t, "micro", "macro", value="rate_median")
-    rec("C02 equivalence_test rate_median (TOST)", "pooled-t 90%", True, na, nb, TRUTH["C02"],
-        r.ci_low, r.ci_high, conf=0.90)  # fmt: skip
-    lo95, hi95 = r.details["ci95"]
-    rec("C02 equivalence_test rate_median (TOST)", "pooled-t 95% (ci95)", False, na, nb,
+    rec(
+        "C02 equivalence_test rate_median (TOST)",
+        "pooled-t 90%",
+        True,
+        na,
+        nb,
         TRUTH["C02"],
-        lo95, hi95)  # fmt: skip
+        r.ci_low,
+        r.ci_high,
+        conf=0.90,
+    )
+    lo95, hi95 = r.details["ci95"]
+    rec(
+        "C02 equivalence_test rate_median (TOST)",
+        "pooled-t 95% (ci95)",
+        False,
+        na,
+        nb,
+        TRUTH["C02"],
+        lo95,
+        hi95,
+    )
     macro_price = t.loc[t["tier"] == "macro", "cost_per_post"]
     for iv in ("percentile", "bca"):
         r = median_ci(macro_price, interval=iv, n_resamples=B, seed=seed)
-        rec("C08 median_ci macro price", iv, iv == "percentile", nb, 0, TRUTH["C08"], r.ci_low,
-            r.ci_high)  # fmt: skip
+        rec(
+            "C08 median_ci macro price",
+            iv,
+            iv == "percentile",
+            nb,
+            0,
+            TRUTH["C08"],
+            r.ci_low,
+            r.ci_high,
+        )
     r = sponsored_penalty(sponsored_table(posts, truth, rng), "micro", "macro")
-    rec("C14 sponsored_penalty micro/macro", "welch-t", True, na, nb, TRUTH["C14"], r.ci_low,
-        r.ci_high)  # fmt: skip
+    rec(
+        "C14 sponsored_penalty micro/macro",
+        "welch-t",
+        True,
+        na,
+        nb,
+        TRUTH["C14"],
+        r.ci_low,
+        r.ci_high,
+    )
 
-    posts, truth = simulate_posts(tiers={"micro": na, "macro": nb}, sd_influencer=sd,
-                                  seed=seed + 7_777_777)  # fmt: skip
+    posts, truth = simulate_posts(
+        tiers={"micro": na, "macro": nb}, sd_influencer=sd, seed=seed + 7_777_777
+    )
     t = influencer_arrays(posts, truth)
     e = elasticity(t)
     lo, hi = e.details["ols"]["ci"]
     rec("C05 elasticity OLS slope", "cv3-t(G-1)", True, na, nb, TRUTH["slope"], lo, hi)
     G = len(t)
     X = sm.add_constant(np.log(t["followers"].to_numpy()))
-    for col, label in (("engagement_mean", "C05 elasticity OLS slope"),
-                       ("cost_per_post", "C09 cost_elasticity")):  # fmt: skip
+    for col, label in (
+        ("engagement_mean", "C05 elasticity OLS slope"),
+        ("cost_per_post", "C09 cost_elasticity"),
+    ):
         ols = sm.OLS(np.log(t[col].to_numpy()), X).fit(cov_type="HC3")
         q = st.t.ppf(0.975, G - 2)
         b, se = ols.params[1], ols.bse[1]
         rec(label, "hc3-t(n-2)", False, na, nb, TRUTH["slope"], b - q * se, b + q * se)
     r = cost_elasticity(t)
     rec("C09 cost_elasticity", "cv3-t(G-1)", True, na, nb, TRUTH["slope"], r.ci_low, r.ci_high)
-    rec("elasticity PPML slope", "cv3-t(bell-mccaffrey)", True, na, nb, TRUTH["slope"], e.ci_low,
-        e.ci_high)  # fmt: skip
+    rec(
+        "elasticity PPML slope",
+        "cv3-t(bell-mccaffrey)",
+        True,
+        na,
+        nb,
+        TRUTH["slope"],
+        e.ci_low,
+        e.ci_high,
+    )
     fit = poisson_fit(t["engagement_sum"].to_numpy(), X, np.log(t["engagement_n"].to_numpy()))
     lo, hi = wald(fit, 1, 0.95, df="G-1")["ci"]
     rec("elasticity PPML slope", "cv3-t(G-1)", False, na, nb, TRUTH["slope"], lo, hi)
@@ -272,8 +357,9 @@ def lm_replicate(args) -> dict:
     ref = math.sqrt(1e3 * 1e6)
     x_end = math.log((1e3 if end == "low" else 1e6) / ref)
     q = -0.1
-    posts, _ = simulate_posts(n, elasticity=-1 - 2 * q * x_end, quadratic=q,
-                              price_per_follower=None, seed=seed)  # fmt: skip
+    posts, _ = simulate_posts(
+        n, elasticity=-1 - 2 * q * x_end, quadratic=q, price_per_follower=None, seed=seed
+    )
     t = fast_rates(posts)
     return {
         test: inverted_u(t, test=test).p_values["lind_mehlum"] < 0.05 for test in ("score", "wald")
@@ -308,8 +394,9 @@ def truth_check(n: int = 300_000, runs: int = 10) -> pd.DataFrame:
     ``n`` influencers per tier, with its standard error)."""
     vals = {k: [] for k in ("C04", "C03", "C06", "C10", "C08", "C02", "C14")}
     for s in range(runs):
-        posts, truth = simulate_posts(tiers={"micro": n, "macro": n, "nano": n},
-                                      tier_ratio={"micro": RATIO}, seed=777 + s)  # fmt: skip
+        posts, truth = simulate_posts(
+            tiers={"micro": n, "macro": n, "nano": n}, tier_ratio={"micro": RATIO}, seed=777 + s
+        )
         t = influencer_arrays(posts, truth)
         g = {k: t[t["tier"] == k] for k in ("nano", "micro", "macro")}
         lp = {k: g[k]["likes_sum"] / g[k]["likes_n"] for k in g}
@@ -331,8 +418,14 @@ def truth_check(n: int = 300_000, runs: int = 10) -> pd.DataFrame:
     rows = []
     for k, v in vals.items():
         v = np.asarray(v)
-        rows.append({"claim": k, "derived": TRUTH[k], "simulated": v.mean(),
-                     "se": v.std(ddof=1) / math.sqrt(len(v))})  # fmt: skip
+        rows.append(
+            {
+                "claim": k,
+                "derived": TRUTH[k],
+                "simulated": v.mean(),
+                "se": v.std(ddof=1) / math.sqrt(len(v)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -363,9 +456,23 @@ def main(argv=None) -> None:
     df.to_csv(a.out / "coverage.csv", index=False)
     with pd.option_context("display.width", 200, "display.max_rows", 1000):
         view = df.assign(design=df["n_a"].astype(str) + "x" + df["n_b"].astype(str))
-        print(view[["method", "interval", "default", "design", "sd_influencer", "confidence",
-                    "coverage", "mc_se", "miss_below", "miss_above", "gated"]]
-              .to_string(index=False, float_format=lambda v: f"{v:.4f}"))  # fmt: skip
+        print(
+            view[
+                [
+                    "method",
+                    "interval",
+                    "default",
+                    "design",
+                    "sd_influencer",
+                    "confidence",
+                    "coverage",
+                    "mc_se",
+                    "miss_below",
+                    "miss_above",
+                    "gated",
+                ]
+            ].to_string(index=False, float_format=lambda v: f"{v:.4f}")
+        )
     bad = df[df["gated"] & ~df["coverage"].between(0.93, 0.97)]
     print(f"gate (every gated row in [0.93, 0.97]): {'PASS' if bad.empty else 'FAIL'}")
     if a.lm_reps:

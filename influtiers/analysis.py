@@ -120,8 +120,10 @@ class Analysis:
         d = Path(run_dir)
         ev_dir = d / "evidence" if label is None else d / "evidence" / label
         if not (ev_dir / "meta.json").exists():
-            raise FileNotFoundError(f"{ev_dir}: no evidence (is {d} a run directory"
-                                    + (f" with a dataset {label!r}?)" if label else "?)"))  # fmt: skip
+            raise FileNotFoundError(
+                f"{ev_dir}: no evidence (is {d} a run directory"
+                + (f" with a dataset {label!r}?)" if label else "?)")
+            )
         evidence = Evidence.read(ev_dir)
         rows = json.loads((d / "claims.json").read_text(encoding="utf-8"))
         ledger = Ledger.from_rows(rows)

@@ -19,28 +19,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ._version import __version__
+from .cli_help import EPILOGS, HelpFormatter
 from .config import CURRENCY, DEFAULT_SCHEME, MARGIN, SEED
 from .errors import DataError, UnusableData, UsageError
 
 #: Exceptions that mean "bad input" rather than "bug".
 INPUT_ERRORS = (UsageError, DataError, FileNotFoundError, KeyError, ValueError, IsADirectoryError)
-
-
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Help that states every option's default (unless its help already says it), with
-    the epilogs' worked examples kept as written."""
-
-    def _get_help_string(self, action):
-        text = action.help or ""
-        shown = action.default not in (None, False, argparse.SUPPRESS) and not (
-            isinstance(action.default, list | tuple) and not action.default
-        )
-        if shown and "default" not in text and action.option_strings:
-            default = action.default
-            if isinstance(default, list | tuple):
-                default = " ".join(str(x) for x in default)
-            text = f"{text} (default: {str(default).replace('%', '%%')})".lstrip()
-        return text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -161,8 +145,9 @@ def _run_tiers(args) -> int:
     one_dataset(args)
     scheme = get_scheme(args.scheme)
     opts = {**load_options(args), "engine": "duckdb"}
-    with load(args.data, accounts=args.accounts, mapping=args.mapping, adapter=args.adapter,
-              **opts) as ds:  # fmt: skip
+    with load(
+        args.data, accounts=args.accounts, mapping=args.mapping, adapter=args.adapter, **opts
+    ) as ds:
         _usable(ds)
         rep = ds.report
         plat = "platform" in ds.columns
@@ -302,12 +287,21 @@ def _add_data_options(p, data_help: str, scheme_for: str) -> None:
     claims, run and reproduce."""
     from .metrics import DEFINITIONS
 
-    p.add_argument("--data", action=_DataAction, dest="data_specs", metavar="[LABEL=]DATA",
-                   help=data_help)  # fmt: skip
-    p.add_argument("--accounts", action=_BindAction, dest="accounts",
-                   help="accounts table joined on account_id (binds to the --data before it)")  # fmt: skip
-    p.add_argument("--mapping", action=_BindAction, dest="mapping",
-                   help="column mapping file (binds to the --data before it)")  # fmt: skip
+    p.add_argument(
+        "--data", action=_DataAction, dest="data_specs", metavar="[LABEL=]DATA", help=data_help
+    )
+    p.add_argument(
+        "--accounts",
+        action=_BindAction,
+        dest="accounts",
+        help="accounts table joined on account_id (binds to the --data before it)",
+    )
+    p.add_argument(
+        "--mapping",
+        action=_BindAction,
+        dest="mapping",
+        help="column mapping file (binds to the --data before it)",
+    )
     p.add_argument(
         "--scheme",
         default=None,
@@ -357,7 +351,7 @@ def data_specs(args, default=("demo",)) -> list:
     return [
         DataSpec(
             None if single and "=" not in s["data"] else label, src, s["mapping"], s["accounts"]
-        )  # fmt: skip
+        )
         for (label, src), s in zip(parsed, specs, strict=True)
     ]
 
@@ -370,11 +364,18 @@ def _cfg_claims(p):
         "library (default: demo)",
         "claim",
     )
-    p.add_argument("--margin", type=float, nargs=2, default=MARGIN, metavar=("LOW", "HIGH"),
-                   help="equivalence band of the parity claim (C02), as a ratio")  # fmt: skip
+    p.add_argument(
+        "--margin",
+        type=float,
+        nargs=2,
+        default=MARGIN,
+        metavar=("LOW", "HIGH"),
+        help="equivalence band of the parity claim (C02), as a ratio",
+    )
     p.add_argument("--only", help="comma-separated claim ids (e.g. C02,C04; default: all)")
-    p.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table",
-                   help=FORMAT_HELP)  # fmt: skip
+    p.add_argument(
+        "--format", choices=("table", "csv", "json", "markdown"), default="table", help=FORMAT_HELP
+    )
 
 
 def _ledger_for(args):
@@ -397,15 +398,27 @@ def _ledger_for(args):
     loaded = []
     try:
         for s in specs:
-            ds = load(s.source, accounts=s.accounts, mapping=s.mapping, label=s.label,
-                      **load_options(args))  # fmt: skip
+            ds = load(
+                s.source,
+                accounts=s.accounts,
+                mapping=s.mapping,
+                label=s.label,
+                **load_options(args),
+            )
             loaded.append((s.label, ds))
             _usable(ds, s.label if len(specs) > 1 else None)
         labelled = [(label or ds.label, ds) for label, ds in loaded]
-        syn = analyse_all(labelled, benchmarks=bench, scheme=args.scheme, seed=args.seed,
-                          margin=tuple(args.margin), claims=only, ranked="claims",
-                          definition=args.definition,
-                          currency=args.currency)  # fmt: skip
+        syn = analyse_all(
+            labelled,
+            benchmarks=bench,
+            scheme=args.scheme,
+            seed=args.seed,
+            margin=tuple(args.margin),
+            claims=only,
+            ranked="claims",
+            definition=args.definition,
+            currency=args.currency,
+        )
     finally:
         for _, ds in loaded:
             ds.close()
@@ -429,8 +442,10 @@ def _run_claims(args) -> int:
         print(_ledger_text(led))
     errors = list(dict.fromkeys(led.loc[led["verdict"] == "error", "claim_id"]))
     if errors:
-        _note(f"influtiers claims: {len(errors)} claim(s) failed unexpectedly "
-              f"({', '.join(errors)}): see the error rows of the ledger")  # fmt: skip
+        _note(
+            f"influtiers claims: {len(errors)} claim(s) failed unexpectedly "
+            f"({', '.join(errors)}): see the error rows of the ledger"
+        )
         return 1
     return 0
 
@@ -452,10 +467,19 @@ def _ledger_text(led) -> str:
     plats = led["platform"].nunique() > 1
     for _, r in led.iterrows():
         ci = f"[{f(r['ci_low'])}, {f(r['ci_high'])}]" if f(r["ci_low"]) else ""
-        where = "  [" + ", ".join(
-            x for x in (r["dataset"] if several else "", r["platform"] if plats else "",
-                        r["part"]) if x
-        ) + "]"  # fmt: skip
+        where = (
+            "  ["
+            + ", ".join(
+                x
+                for x in (
+                    r["dataset"] if several else "",
+                    r["platform"] if plats else "",
+                    r["part"],
+                )
+                if x
+            )
+            + "]"
+        )
         where = "" if where == "  []" else where
         verdict = r["verdict"] + (f" ({r['direction']})" if r["direction"] else "")
         lines.append(
@@ -492,9 +516,12 @@ def _cfg_reproduce(p, single: bool = False):
         action="store_true",
         help="exit 1 also when a study is not testable (failed studies always exit 1)",
     )
-    p.add_argument("--no-progress", action="store_true",
-                   help="no progress bars (they show only on a terminal; otherwise one line "
-                   "per study with its time)")  # fmt: skip
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bars (they show only on a terminal; otherwise one line "
+        "per study with its time)",
+    )
 
 
 def _cfg_run(p):
@@ -529,19 +556,23 @@ def _run_reproduce(args) -> int:
     print(result.summary())
     problems = []
     if result.errors:
-        problems.append(f"{len(result.errors)} claim(s) failed unexpectedly "
-                        f"({', '.join(result.errors)})")  # fmt: skip
+        problems.append(
+            f"{len(result.errors)} claim(s) failed unexpectedly ({', '.join(result.errors)})"
+        )
     if result.failed:
-        problems.append(f"{len(result.failed)} stud(ies) failed "
-                        f"({', '.join(s['nn'] for s in result.failed)})")  # fmt: skip
+        problems.append(
+            f"{len(result.failed)} stud(ies) failed ({', '.join(s['nn'] for s in result.failed)})"
+        )
     untestable = [s["nn"] for s in result.studies if s["status"] == "not-testable"]
     if args.strict and untestable:
         problems.append(
             f"--strict: {len(untestable)} stud(ies) not testable ({', '.join(untestable)})"
         )
     if problems:
-        _note(f"influtiers {args.command}: the run is complete in {result.out}, but "
-              + "; ".join(problems))  # fmt: skip
+        _note(
+            f"influtiers {args.command}: the run is complete in {result.out}, but "
+            + "; ".join(problems)
+        )
         return 1
     return 0
 
@@ -577,33 +608,6 @@ COMMANDS: dict[str, tuple[Callable, Callable, str]] = {
 }
 
 
-#: Worked examples at the end of a command's ``--help``.
-EPILOGS = {
-    "claims": """examples:
-  the bundled demo panel (synthetic, with planted truths):
-    influtiers claims --data demo
-  your export, its columns renamed by a mapping file, as JSON:
-    influtiers claims --data posts.csv --mapping mapping.yaml --format json
-  two datasets side by side, with pooled rows and the published studies:
-    influtiers claims --data ig=instagram.parquet --data tt=tiktok/ --data benchmarks
-""",
-    "validate": """examples:
-  influtiers validate --data demo
-  influtiers validate --data posts.csv --mapping mapping.yaml --quarantine rejected.csv
-""",
-    "tiers": """examples:
-  influtiers tiers --data demo
-  influtiers tiers --data posts.csv --scheme mediakix-2017 --unit post --format json
-""",
-    "reproduce": """examples:
-  every study on the bundled data (demo and the published benchmarks):
-    influtiers reproduce
-  your data, two notebooks at a time, into a run folder of your own:
-    influtiers reproduce --data posts.csv --mapping mapping.yaml --jobs 2 --out runs/mine
-""",
-}
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="influtiers",
@@ -634,8 +638,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except KeyboardInterrupt as e:
         how = str(e) if e.args else ""
-        print(f"influtiers {command}: interrupted" + (f"; {how}" if how else ""),
-              file=sys.stderr)  # fmt: skip
+        print(f"influtiers {command}: interrupted" + (f"; {how}" if how else ""), file=sys.stderr)
         return 130
 
 
@@ -651,8 +654,10 @@ def _dispatch(args) -> int:
         return 0
     except Exception as e:  # an internal error: say so, keep the traceback short
         text = " ".join(str(e).split())
-        print(f"influtiers {args.command}: internal error: {type(e).__name__}: {text}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"influtiers {args.command}: internal error: {type(e).__name__}: {text}",
+            file=sys.stderr,
+        )
         return 1
 
 

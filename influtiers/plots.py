@@ -1,20 +1,15 @@
 """Figures in one style, each saved with the numbers behind it and its provenance.
 
 Every plotting function returns ``(fig, data)``: the matplotlib figure and the
-tidy DataFrame it draws. :func:`save_figure` writes ``NAME.png``, ``NAME.svg``
-and ``NAME.csv`` under ``output_dir`` with provenance in the image metadata and
-in ``manifest.json``. Colours come from seaborn's colour-blind-safe palette;
+tidy DataFrame it draws. :func:`save_figure` (:mod:`influtiers.figfiles`) writes
+``NAME.png``, ``NAME.svg`` and ``NAME.csv`` under ``output_dir`` with provenance in the
+image metadata and in ``manifest.json``. Colours come from seaborn's colour-blind-safe palette;
 axes carry units and the engagement-rate definition.
 """
 
 from __future__ import annotations
 
-import fcntl
-import io
-import json
-import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -23,8 +18,7 @@ import pandas as pd
 import seaborn as sns
 
 from .config import SEED
-from .csvsafe import safe_csv
-from .provenance import atomic_write, sha256_file
+from .figfiles import save_figure as save_figure  # re-exported: plots.save_figure
 from .tiers import BELOW, TIER_ORDER
 
 PALETTE = sns.color_palette("colorblind")
@@ -72,73 +66,6 @@ def tier_colours(tiers: Sequence[str]) -> dict[str, tuple]:
         else:
             out[t] = next(extra)
     return out
-
-
-def _slug(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
-
-
-def save_figure(
-    fig,
-    name: str,
-    data: pd.DataFrame,
-    output_dir: str | Path,
-    provenance: Mapping | None = None,
-    *,
-    run_id: str | None = None,
-) -> dict[str, str]:
-    """Save ``fig`` as PNG and SVG and ``data`` as CSV; record them in ``manifest.json``.
-
-    Returns the written paths. Files are written atomically; rerunning with the same
-    inputs gives identical CSV, PNG and SVG bytes: the provenance in the image metadata
-    holds nothing that changes between runs, and the run's id (``run_id``) is recorded in
-    ``manifest.json`` only. Text cells of the CSV that a spreadsheet would run as a
-    formula are neutralised (:func:`influtiers.csvsafe.safe_csv`).
-    """
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    name = _slug(name)
-    prov = dict(provenance or {})
-    desc = json.dumps(prov, sort_keys=True, default=str)
-    paths = {}
-    buf = io.BytesIO()
-    fig.savefig(
-        buf,
-        format="png",
-        bbox_inches="tight",
-        metadata={
-            "Software": f"influtiers {prov.get('influtiers_version', '')}",
-            "Description": desc,
-        },
-    )
-    paths["png"] = atomic_write(out / f"{name}.png", buf.getvalue())
-    buf = io.StringIO()
-    fig.savefig(
-        buf,
-        format="svg",
-        bbox_inches="tight",
-        metadata={"Date": None, "Description": desc, "Creator": "influtiers"},
-    )
-    paths["svg"] = atomic_write(out / f"{name}.svg", buf.getvalue())
-    paths["csv"] = atomic_write(out / f"{name}.csv", safe_csv(data, float_format="%.10g"))
-    entry = {
-        "files": {k: {"path": p.name, "sha256": sha256_file(p)} for k, p in paths.items()},
-        "provenance": prov,
-    }
-    if run_id is not None:
-        entry["run_id"] = run_id
-    # notebooks running in parallel share the manifest: read-modify-write under a lock on
-    # the folder, so no entry is lost
-    fd = os.open(out, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        manifest_path = out / "manifest.json"
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-        manifest[name] = entry
-        atomic_write(manifest_path, json.dumps(manifest, indent=2, sort_keys=True, default=str))
-    finally:
-        os.close(fd)  # releases the lock
-    return {k: str(p) for k, p in paths.items()}
 
 
 def _log_axis(ax, axis="x", unit="followers"):
@@ -256,8 +183,15 @@ def forest(
             )
             for v in dict.fromkeys(d[colour_by].astype(str))
         ]
-        ax.add_artist(ax.legend(handles=handles, title=colour_by, fontsize=8, loc="upper left",
-                                bbox_to_anchor=(1.01, 1.0)))  # fmt: skip
+        ax.add_artist(
+            ax.legend(
+                handles=handles,
+                title=colour_by,
+                fontsize=8,
+                loc="upper left",
+                bbox_to_anchor=(1.01, 1.0),
+            )
+        )
     if own and (reference or band):
         ax.legend(loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8, frameon=True)
     cols = [c for c in (label, estimate, low, high, colour_by) if c and c in d]
@@ -330,7 +264,8 @@ def tier_distribution(
     # one point per influencer, jittered sideways by a seeded generator: reruns draw the
     # same picture, byte for byte (seaborn's stripplot draws from numpy's global state)
     x = pd.Categorical(d["tier"], categories=order).codes + np.random.default_rng(seed).uniform(
-        -0.25, 0.25, len(d))  # fmt: skip
+        -0.25, 0.25, len(d)
+    )
     ax.scatter(x, d[value], s=4, color="0.25", alpha=0.35, linewidths=0, zorder=3)
     if log:
         ax.set_yscale("log")
@@ -572,8 +507,12 @@ def claims_overview(frame: pd.DataFrame, *, title: str = "Claims against what wa
     for evidence, g in listed.groupby("evidence", sort=False):
         lines.append((str(evidence), "0.2", "bold"))
         for cid, rows in g.groupby("claim_id", sort=False):
-            verdicts = [str(r.verdict) + (f" ({r.direction})" if r.direction else "") + (
-                f" on {r.platform}" if len(rows) > 1 else "") for r in rows.itertuples()]  # fmt: skip
+            verdicts = [
+                str(r.verdict)
+                + (f" ({r.direction})" if r.direction else "")
+                + (f" on {r.platform}" if len(rows) > 1 else "")
+                for r in rows.itertuples()
+            ]
             short = str(rows["label"].iloc[0]).split(" · ")[0].removeprefix(f"{cid} ")
             short = short if len(short) <= 30 else short[:29].rstrip() + "…"
             v = str(rows["verdict"].iloc[0])
@@ -583,22 +522,46 @@ def claims_overview(frame: pd.DataFrame, *, title: str = "Claims against what wa
     fig = plt.figure(figsize=(14, height), layout="constrained")
     ax, side = fig.subplots(1, 2, width_ratios=[2.1, 1])
     if len(drawn):
-        forest(drawn, label="label", estimate="relative", low="rel_low", high="rel_high",
-               colour_by="verdict", reference={"as claimed": 1.0}, title=title, ax=ax,
-               xlabel="estimate ÷ claimed value (log scale; 1 = as claimed)")  # fmt: skip
+        forest(
+            drawn,
+            label="label",
+            estimate="relative",
+            low="rel_low",
+            high="rel_high",
+            colour_by="verdict",
+            reference={"as claimed": 1.0},
+            title=title,
+            ax=ax,
+            xlabel="estimate ÷ claimed value (log scale; 1 = as claimed)",
+        )
     else:
         ax.axis("off")
         ax.text(0.5, 0.5, "no claim with a numeric comparison on these data", ha="center")
     side.axis("off")
-    side.set_title("No numeric comparison:\nheadline verdicts by evidence type", loc="left",
-                   fontsize=10, weight="bold")  # fmt: skip
+    side.set_title(
+        "No numeric comparison:\nheadline verdicts by evidence type",
+        loc="left",
+        fontsize=10,
+        weight="bold",
+    )
     for i, (text, colour, weight) in enumerate(lines):
-        side.annotate(_safe(text), (0, 1), xycoords="axes fraction", xytext=(0, -14 * i - 4),
-                      textcoords="offset points", va="top", fontsize=8.5, color=colour,
-                      weight=weight)  # fmt: skip
-    handles = [matplotlib.lines.Line2D([], [], color=VERDICT_COLOURS.get(v, PALETTE[0]),
-                                       marker="o", lw=2, label=v)
-               for v in dict.fromkeys(drawn["verdict"].astype(str))]  # fmt: skip
+        side.annotate(
+            _safe(text),
+            (0, 1),
+            xycoords="axes fraction",
+            xytext=(0, -14 * i - 4),
+            textcoords="offset points",
+            va="top",
+            fontsize=8.5,
+            color=colour,
+            weight=weight,
+        )
+    handles = [
+        matplotlib.lines.Line2D(
+            [], [], color=VERDICT_COLOURS.get(v, PALETTE[0]), marker="o", lw=2, label=v
+        )
+        for v in dict.fromkeys(drawn["verdict"].astype(str))
+    ]
     handles.append(matplotlib.lines.Line2D([], [], color="0.3", ls="--", lw=1, label="as claimed"))
     side.legend(handles=handles, loc="lower left", fontsize=8, title="forest", frameon=True)
     cols = ["claim_id", "label", "evidence", "verdict", "relative", "rel_low", "rel_high", "shown"]

@@ -21,8 +21,9 @@ def _safe(text) -> str:
     return str(text).replace("$", r"\$")
 
 
-def synthesis_forest(frame: pd.DataFrame, *, xlabel: str = "ratio", title: str = "",
-                     log: bool = True):  # fmt: skip
+def synthesis_forest(
+    frame: pd.DataFrame, *, xlabel: str = "ratio", title: str = "", log: bool = True
+):
     """Forest of :meth:`influtiers.synthesis.Synthesis.forest_frame`; returns ``(fig, data)``."""
     d = frame.reset_index(drop=True)
     if d.empty:
@@ -32,15 +33,27 @@ def synthesis_forest(frame: pd.DataFrame, *, xlabel: str = "ratio", title: str =
     blo = d["band_low"].dropna()
     bhi = d["band_high"].dropna()
     if len(blo) and len(bhi):
-        ax.axvspan(float(blo.iloc[0]), float(bhi.iloc[0]), color=PALETTE[7], alpha=0.15, lw=0,
-                   label="the claim's band")  # fmt: skip
+        ax.axvspan(
+            float(blo.iloc[0]),
+            float(bhi.iloc[0]),
+            color=PALETTE[7],
+            alpha=0.15,
+            lw=0,
+            label="the claim's band",
+        )
     for yi, (_, r) in zip(y, d.iterrows(), strict=True):
         c = VERDICT_COLOURS.get(str(r["verdict"]), PALETTE[0])
         lo, hi, est = r["ci_low"], r["ci_high"], r["estimate"]
         if r["kind"] == "pooled":
             if pd.notna(r["pi_low"]) and pd.notna(r["pi_high"]):
-                ax.plot([r["pi_low"], r["pi_high"]], [yi, yi], color=c, lw=1, ls="-",
-                        label="prediction interval")  # fmt: skip
+                ax.plot(
+                    [r["pi_low"], r["pi_high"]],
+                    [yi, yi],
+                    color=c,
+                    lw=1,
+                    ls="-",
+                    label="prediction interval",
+                )
             if pd.notna(lo) and pd.notna(hi):
                 dx = [lo, est, hi, est, lo]
                 dy = [yi, yi + 0.3, yi, yi - 0.3, yi]
@@ -60,24 +73,53 @@ def synthesis_forest(frame: pd.DataFrame, *, xlabel: str = "ratio", title: str =
     if title:
         ax.set_title(_safe(title))
     if (d["kind"] == "published").any():
-        fig.text(0.01, 0.0, "Published sources keep their own tier cut-points (in brackets); "
-                 "hollow points have no interval and are not pooled.", fontsize=7,
-                 ha="left", va="bottom")  # fmt: skip
+        fig.text(
+            0.01,
+            0.0,
+            "Published sources keep their own tier cut-points (in brackets); "
+            "hollow points have no interval and are not pooled.",
+            fontsize=7,
+            ha="left",
+            va="bottom",
+        )
     handles, labels = ax.get_legend_handles_labels()
     uniq = dict(zip(labels, handles, strict=True))
     if uniq:
-        ax.legend(uniq.values(), uniq.keys(), loc="lower left", bbox_to_anchor=(1.01, 0.0),
-                  fontsize=8)  # fmt: skip
-    cols = ["label", "kind", "verdict", "estimate", "ci_low", "ci_high", "pi_low", "pi_high",
-            "band_low", "band_high"]  # fmt: skip
+        ax.legend(
+            uniq.values(), uniq.keys(), loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=8
+        )
+    cols = [
+        "label",
+        "kind",
+        "verdict",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "pi_low",
+        "pi_high",
+        "band_low",
+        "band_high",
+    ]
     return fig, d[cols].copy()
 
 
 def heterogeneity_table(ledger: pd.DataFrame) -> pd.DataFrame:
     """The pooled rows' k, tau2, I2 and prediction interval (what notebook 09 prints)."""
     p = ledger[ledger["dataset"] == "pooled"]
-    cols = ["claim_id", "part", "k", "estimate", "ci_low", "ci_high", "tau2", "i2", "pi_low",
-            "pi_high", "verdict", "flags"]  # fmt: skip
+    cols = [
+        "claim_id",
+        "part",
+        "k",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "tau2",
+        "i2",
+        "pi_low",
+        "pi_high",
+        "verdict",
+        "flags",
+    ]
     return p[cols].reset_index(drop=True)
 
 

@@ -185,14 +185,29 @@ def reproduce(
         for src in (sp.source, sp.mapping, sp.accounts):
             if isinstance(src, str | Path) and Path(src).exists():
                 if Path(src).resolve().is_relative_to(out):
-                    raise RunDirError(f"--out {out} holds the input {src}: a new run replaces "
-                                      "the folder as a whole; move the input or choose another --out")  # fmt: skip
+                    raise RunDirError(
+                        f"--out {out} holds the input {src}: a new run replaces "
+                        "the folder as a whole; move the input or choose another --out"
+                    )
     with RunDirectory(out) as rd:
         try:
-            result = _run(rd, specs, bench, selected, timings, t_start, log=log,
-                          load_options=load_options or {}, scheme=scheme, seed=seed,
-                          definition=definition, currency=currency, jobs=jobs,
-                          progress=progress, build_html=build_html)  # fmt: skip
+            result = _run(
+                rd,
+                specs,
+                bench,
+                selected,
+                timings,
+                t_start,
+                log=log,
+                load_options=load_options or {},
+                scheme=scheme,
+                seed=seed,
+                definition=definition,
+                currency=currency,
+                jobs=jobs,
+                progress=progress,
+                build_html=build_html,
+            )
             rd.commit()
         except KeyboardInterrupt:
             raise Interrupted(rd.untouched()) from None
@@ -202,8 +217,24 @@ def reproduce(
     return result
 
 
-def _run(rd, specs, bench, selected, timings, t_start, *, log, load_options, scheme, seed,
-         definition, currency, jobs, progress, build_html) -> RunResult:  # fmt: skip
+def _run(
+    rd,
+    specs,
+    bench,
+    selected,
+    timings,
+    t_start,
+    *,
+    log,
+    load_options,
+    scheme,
+    seed,
+    definition,
+    currency,
+    jobs,
+    progress,
+    build_html,
+) -> RunResult:
     """The work of :func:`reproduce` inside its staging folder ``rd.staging``."""
     from tqdm.auto import tqdm
 
@@ -215,8 +246,9 @@ def _run(rd, specs, bench, selected, timings, t_start, *, log, load_options, sch
     loaded, reports, shas = [], {}, {}
     try:
         for sp in specs:
-            ds = load(sp.source, accounts=sp.accounts, mapping=sp.mapping, label=sp.label,
-                      **load_options)  # fmt: skip
+            ds = load(
+                sp.source, accounts=sp.accounts, mapping=sp.mapping, label=sp.label, **load_options
+            )
             loaded.append(ds)
             reports[ds.label] = ds.report
             if ds.report.accepted == 0:  # the one error line carries the accounting
@@ -229,15 +261,21 @@ def _run(rd, specs, bench, selected, timings, t_start, *, log, load_options, sch
         # 2. evidence (one SQL pass each) and the ledger (each claim once), written once
         t0 = time.perf_counter()
         analyses = {
-            ds.label: analyse(ds, scheme=scheme, seed=seed, definition=definition,
-                              currency=currency)
+            ds.label: analyse(
+                ds, scheme=scheme, seed=seed, definition=definition, currency=currency
+            )
             for ds in loaded
-        }  # fmt: skip
+        }
     finally:
         for ds in loaded:
             ds.close()
-    settings = {"scheme": scheme, "seed": seed, "definition": definition,
-                "currency": currency, "run_id": run_id}  # fmt: skip
+    settings = {
+        "scheme": scheme,
+        "seed": seed,
+        "definition": definition,
+        "currency": currency,
+        "run_id": run_id,
+    }
     for a in analyses.values():
         a.settings["run_id"] = run_id
         a.ledger["run_id"] = run_id
@@ -264,14 +302,18 @@ def _run(rd, specs, bench, selected, timings, t_start, *, log, load_options, sch
         sub = f"notebooks/{label}/" if several else "notebooks/"
         figs = f"figures/{label}/" if several else "figures/"
         for study in selected[0]:
-            entries_in.append(_entry(study, a.ledger, a.evidence, sub, figs, params,
-                                     label if several else None))  # fmt: skip
+            entries_in.append(
+                _entry(study, a.ledger, a.evidence, sub, figs, params, label if several else None)
+            )
     for study in selected[1]:
         params = {**common, "output_dir": "figures"}
         e = _entry(study, ledger, None, "notebooks/", "figures/", params, None)
         if len(specs) + bench < 2:
-            e.update(status="not-testable", notebook=None,
-                     reason="needs two or more sources (add --data benchmarks or a dataset)")  # fmt: skip
+            e.update(
+                status="not-testable",
+                notebook=None,
+                reason="needs two or more sources (add --data benchmarks or a dataset)",
+            )
         entries_in.append(e)
     entries = _run_studies(entries_in, stage, jobs, progress, tqdm, None if progress else log)
     for e in entries:
@@ -280,14 +322,18 @@ def _run(rd, specs, bench, selected, timings, t_start, *, log, load_options, sch
 
     # 4. manifest, then the report (which reads the manifest), then the final manifest
     timings["total"] = time.perf_counter() - t_start
-    man = {"scheme": scheme, "seed": seed, "definition": definition, "currency": currency,
-           "run_id": run_id}  # fmt: skip
+    man = {
+        "scheme": scheme,
+        "seed": seed,
+        "definition": definition,
+        "currency": currency,
+        "run_id": run_id,
+    }
     _write_manifest(stage, specs, analyses, shas, man, timings)
     if build_html:
         build_report(stage)
         _write_manifest(stage, specs, analyses, shas, man, timings)
-    return RunResult(rd.out, studies=entries, ledger=ledger, validation=validation,
-                     run_id=run_id)  # fmt: skip
+    return RunResult(rd.out, studies=entries, ledger=ledger, validation=validation, run_id=run_id)
 
 
 def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes
@@ -314,8 +360,10 @@ def _run_studies(entries_in, stage: Path, jobs: int, progress: bool, tqdm, log=N
             bar.set_postfix_str(f"{entry['nn']} {entry['status']}")
             bar.update()
             if log is not None:
-                log(f"  {entry['nn']} {entry['slug']:<28} {entry['status']:<13} "
-                    f"{entry['seconds']:6.1f} s")  # fmt: skip
+                log(
+                    f"  {entry['nn']} {entry['slug']:<28} {entry['status']:<13} "
+                    f"{entry['seconds']:6.1f} s"
+                )
         if pool is not None:
             pool.close()
     except BaseException:
@@ -377,7 +425,7 @@ def _write_validation(out: Path, reports: dict, shas: dict, run_id: str, several
             **{
                 k: sum(int(r[k]) for r in per.values())
                 for k in ("rows_in", "accepted", "quarantined")
-            },  # fmt: skip
+            },
             "reasons": {},
             "sha256": dict(shas),
             "run_id": run_id,

@@ -112,5 +112,15 @@ REASON_ORDER: tuple[str, ...] = (
 #: Video platforms, where viral posts reach far beyond the followers, get the higher one.
 RATE_THRESHOLD = 1.0
 VIDEO_RATE_THRESHOLD = 10.0
-VIDEO_PLATFORMS = ("tiktok", "youtube", "douyin", "kuaishou", "twitch", "likee", "triller",
-                   "snapchat", "vimeo", "dailymotion")  # fmt: skip
+VIDEO_PLATFORMS = (
+    "tiktok",
+    "youtube",
+    "douyin",
+    "kuaishou",
+    "twitch",
+    "likee",
+    "triller",
+    "snapchat",
+    "vimeo",
+    "dailymotion",
+)

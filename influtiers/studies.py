@@ -213,16 +213,23 @@ class StudySession:
             ds = load(data, accounts=accounts, mapping=mapping)
             try:
                 self.validation = ds.report.to_dict()
-                self.analysis = analyse(ds, scheme=scheme, seed=seed, margin=tuple(margin),
-                                        definition=definition, currency=currency)  # fmt: skip
+                self.analysis = analyse(
+                    ds,
+                    scheme=scheme,
+                    seed=seed,
+                    margin=tuple(margin),
+                    definition=definition,
+                    currency=currency,
+                )
             finally:
                 ds.close()
         self.load_seconds = time.perf_counter() - t0
         #: the id of the run this session reads (recorded with each saved figure)
         self.run_id = (
-            synthesis.settings.get("run_id") if synthesis is not None
+            synthesis.settings.get("run_id")
+            if synthesis is not None
             else self.analysis.settings.get("run_id")
-        )  # fmt: skip
+        )
         self.scheme = scheme
         self.seed = int(seed)
         self.margin = tuple(float(m) for m in margin)
@@ -245,8 +252,14 @@ class StudySession:
                 f"{k}: {a.evidence.meta.get('sha256')}" for k, a in synthesis.analyses.items()
             )
         )
-        self.ctx = Context(self.evidence, scheme=scheme, seed=self.seed, margin=self.margin,
-                           definition=definition, currency=currency)  # fmt: skip
+        self.ctx = Context(
+            self.evidence,
+            scheme=scheme,
+            seed=self.seed,
+            margin=self.margin,
+            definition=definition,
+            currency=currency,
+        )
 
     # -- data --------------------------------------------------------------------
     @property
@@ -349,8 +362,9 @@ class StudySession:
             verdict = r["verdict"] + (f" ({r['direction']})" if r["direction"] else "")
             lines.append(
                 f"{r['claim_id']}  {where}{part} {verdict:<26} {est:>9} {ci:<22} {r['title']}"
-                if not r["part"] else f"{r['claim_id']}  {where}{part} {verdict:<26} {est:>9} {ci}"
-            )  # fmt: skip
+                if not r["part"]
+                else f"{r['claim_id']}  {where}{part} {verdict:<26} {est:>9} {ci}"
+            )
             if r["verdict"] in ("not-testable", "error"):
                 lines.append(f"     reason: {r['reason']}")
         return "\n".join(line.rstrip() for line in lines)
@@ -368,7 +382,7 @@ class StudySession:
         without an ``output_dir`` nothing is written."""
         if self.output_dir is None:
             return {}
-        from .plots import save_figure
+        from .figfiles import save_figure
 
         return save_figure(fig, name, data, self.output_dir, self.provenance(), run_id=self.run_id)
 
@@ -390,9 +404,18 @@ def _num(x, digits: int) -> str:
     return f"{x:.{digits}f}"
 
 
-def open_synthesis(*, run_dir=None, datasets=None, data="demo", mapping=None, accounts=None,
-                   scheme=None, seed: int = SEED, margin: Sequence[float] = MARGIN,
-                   benchmarks: bool = True):  # fmt: skip
+def open_synthesis(
+    *,
+    run_dir=None,
+    datasets=None,
+    data="demo",
+    mapping=None,
+    accounts=None,
+    scheme=None,
+    seed: int = SEED,
+    margin: Sequence[float] = MARGIN,
+    benchmarks: bool = True,
+):
     """What notebook 09 reads: the run directory's synthesis, or one built in memory from
     ``datasets`` (``["LABEL=PATH", ...]``), else from ``data`` (with ``mapping`` and
     ``accounts``; the default ``"demo"`` is the demo panel split by platform into two
@@ -414,13 +437,14 @@ def open_synthesis(*, run_dir=None, datasets=None, data="demo", mapping=None, ac
         demo = load_demo()
         bench = benchmarks
         items = [
-            (f"demo-{p}", load(demo[demo["platform"] == p].reset_index(drop=True),
-                                 label=f"demo-{p}"))
+            (
+                f"demo-{p}",
+                load(demo[demo["platform"] == p].reset_index(drop=True), label=f"demo-{p}"),
+            )
             for p in sorted(demo["platform"].unique())
-        ]  # fmt: skip
+        ]
     try:
-        return analyse_all(items, benchmarks=bench, scheme=scheme, seed=seed,
-                           margin=tuple(margin))  # fmt: skip
+        return analyse_all(items, benchmarks=bench, scheme=scheme, seed=seed, margin=tuple(margin))
     finally:
         for _, ds in items:
             ds.close()

@@ -123,8 +123,11 @@ class Synthesis:
         rows = led[(led["claim_id"] == claim_id) & (led["part"] == "")]
         rows = rows[np.isfinite(rows["estimate"].astype(float))]
         rows = rows[~rows["verdict"].isin(("not-testable", "error"))]
-        kind = np.where(rows["dataset"] == POOLED, "pooled",
-                        np.where(rows["evidence"] == PUBLISHED, "published", "dataset"))  # fmt: skip
+        kind = np.where(
+            rows["dataset"] == POOLED,
+            "pooled",
+            np.where(rows["evidence"] == PUBLISHED, "published", "dataset"),
+        )
         where = np.where(
             rows["platform"].astype(str) != "", ": " + rows["platform"].astype(str), ""
         )
@@ -139,9 +142,26 @@ class Synthesis:
             rows["dataset"].astype(str).str.replace("benchmarks: ", "") + where + bands,
         )
         out = rows.assign(kind=kind, label=label)
-        cols = ["claim_id", "label", "kind", "dataset", "platform", "verdict", "estimate",
-                "ci_low", "ci_high", "pi_low", "pi_high", "band_low", "band_high", "k", "tau2",
-                "i2", "definition", "reason"]  # fmt: skip
+        cols = [
+            "claim_id",
+            "label",
+            "kind",
+            "dataset",
+            "platform",
+            "verdict",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "pi_low",
+            "pi_high",
+            "band_low",
+            "band_high",
+            "k",
+            "tau2",
+            "i2",
+            "definition",
+            "reason",
+        ]
         order = {"dataset": 0, "published": 1, "pooled": 2}
         return (
             out.assign(_o=out["kind"].map(order))
@@ -188,8 +208,18 @@ def pool_inputs(analyses: Mapping[str, Analysis], published: Ledger | None = Non
                 rows.append(_input(cid, label, r, scale, row_variance(r, res, scale)))
     if published is not None and len(published):
         rows += published_inputs(published)
-    cols = ["claim_id", "dataset", "platform", "source", "estimate", "variance", "scale",
-            "estimand", "definition", "evidence"]  # fmt: skip
+    cols = [
+        "claim_id",
+        "dataset",
+        "platform",
+        "source",
+        "estimate",
+        "variance",
+        "scale",
+        "estimand",
+        "definition",
+        "evidence",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -209,8 +239,11 @@ def published_inputs(published: Ledger) -> list[dict]:
                 & (published["part"] == "")
             ]
             if len(match):
-                rows.append(_input(cid, match["dataset"].iloc[0], match.iloc[0], "log",
-                                   float(b["variance"])))  # fmt: skip
+                rows.append(
+                    _input(
+                        cid, match["dataset"].iloc[0], match.iloc[0], "log", float(b["variance"])
+                    )
+                )
     return rows
 
 
@@ -247,8 +280,11 @@ def _pooled_verdict(cid: str, p: PooledResult, margin) -> tuple[str, str, float,
     else:
         pv, p_opp = float(st.t.cdf(t, df)), float(st.t.sf(t, df))
         bnd = (-math.inf, parity)
-    v = "supported" if pv < config.ALPHA else ("contradicted" if p_opp < config.ALPHA else
-                                              "inconclusive")  # fmt: skip
+    v = (
+        "supported"
+        if pv < config.ALPHA
+        else ("contradicted" if p_opp < config.ALPHA else "inconclusive")
+    )
     return v, "", pv, bnd
 
 
@@ -271,18 +307,27 @@ def pooled_rows(inputs: pd.DataFrame, *, margin=config.MARGIN) -> tuple[list[dic
             g = g[g["estimate"] > 0]
         if len(g) < 2:
             continue
-        p = pool(g["estimate"].to_numpy(float), g["variance"].to_numpy(float),
-                 labels=list(g["source"]), scale=scale)  # fmt: skip
+        p = pool(
+            g["estimate"].to_numpy(float),
+            g["variance"].to_numpy(float),
+            labels=list(g["source"]),
+            scale=scale,
+        )
         v, d, pv, bnd = _pooled_verdict(cid, p, margin)
         flags = ["heterogeneous"] if _heterogeneous(p, bnd) else []
         flags += list(p.flags)
         claim = CLAIMS[cid]
-        part = "" if inputs.loc[inputs["claim_id"] == cid, "definition"].nunique() == 1 else (
-            str(definition))  # fmt: skip
+        part = (
+            ""
+            if inputs.loc[inputs["claim_id"] == cid, "definition"].nunique() == 1
+            else (str(definition))
+        )
         summary = p.summary()
         if "heterogeneous" in flags:
-            summary += " The prediction interval straddles the claim: the answer depends on " \
-                "the platform or source."  # fmt: skip
+            summary += (
+                " The prediction interval straddles the claim: the answer depends on "
+                "the platform or source."
+            )
         rows.append(
             {
                 "claim_id": cid,
@@ -397,19 +442,24 @@ def analyse_all(
     return combine(analyses, published, margin=margin, settings=settings)
 
 
-def combine(analyses: Mapping[str, Analysis], published=None, *, margin=config.MARGIN,
-            settings=None) -> Synthesis:  # fmt: skip
+def combine(
+    analyses: Mapping[str, Analysis], published=None, *, margin=config.MARGIN, settings=None
+) -> Synthesis:
     """The combined ledger: every dataset's rows, the published rows, the pooled rows."""
     inputs = pool_inputs(analyses, published)
-    rows, results = pooled_rows(inputs, margin=margin) if len(analyses) + (
-        published is not None) > 1 else ([], {})  # fmt: skip
+    rows, results = (
+        pooled_rows(inputs, margin=margin)
+        if len(analyses) + (published is not None) > 1
+        else ([], {})
+    )
     frames = [a.ledger for a in analyses.values()]
     if published is not None:
         frames.append(published)
     if rows:
         frames.append(Ledger.from_rows(rows))
-    ledger = Ledger(adjust(Ledger.from_rows(pd.concat(frames, ignore_index=True).to_dict(
-        orient="records"))))  # fmt: skip
+    ledger = Ledger(
+        adjust(Ledger.from_rows(pd.concat(frames, ignore_index=True).to_dict(orient="records")))
+    )
     order = {c: i for i, c in enumerate(CLAIMS)}
     ledger = Ledger(
         ledger.assign(_o=ledger["claim_id"].map(order).fillna(len(order)))

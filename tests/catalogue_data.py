@@ -60,8 +60,15 @@ def write(d: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     return p
 
 
-def panel(n_influencers: int = 40, posts: int = 3, seed: int = 1, *, comments: bool = True,
-          followers=None, extra=None) -> str:  # fmt: skip
+def panel(
+    n_influencers: int = 40,
+    posts: int = 3,
+    seed: int = 1,
+    *,
+    comments: bool = True,
+    followers=None,
+    extra=None,
+) -> str:
     """CSV text of a small posts panel: account_id, post_id, followers, likes[, comments]."""
     rng = np.random.default_rng(seed)
     head = ["account_id", "post_id", "followers", "likes"] + (["comments"] if comments else [])
@@ -123,7 +130,7 @@ def parquet_bad_types(d: Path) -> Path:
             "account_id": pa.array([[1], [2]]),
             "followers": pa.array([{"a": 1}, {"a": 2}]),
             "likes": [1, 2],
-        }  # fmt: skip
+        }
     )
     pq.write_table(t, p)
     return p

@@ -107,9 +107,11 @@ def _reports_state():
 
     paths = [REPORTS_DIR, *REPORTS_DIR.parent.glob(f"{REPORTS_DIR.name}.*")]
     return sorted(
-        (str(p), p.stat().st_mtime_ns) for root in paths if root.exists()
+        (str(p), p.stat().st_mtime_ns)
+        for root in paths
+        if root.exists()
         for p in [root, *root.rglob("*")]
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

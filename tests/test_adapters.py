@@ -93,8 +93,9 @@ def test_kim2020_bad_header(tmp_path):
 def test_kim2020_parse_media_fallbacks():
     from influtiers.load.adapters.kim2020 import parse_media
 
-    m = parse_media({"id": "77", "edge_liked_by": {"count": 3}, "is_video": True,
-                     "video_view_count": 10})  # fmt: skip
+    m = parse_media(
+        {"id": "77", "edge_liked_by": {"count": 3}, "is_video": True, "video_view_count": 10}
+    )
     assert (m["post_id"], m["likes"], m["comments"], m["views"]) == ("77", 3, None, 10)
     assert m["sponsored"] is False
 
@@ -140,8 +141,10 @@ def test_adapter_output_contract():
         pre = t.filter(t.column("_pre_reason").is_valid())
         assert pre.num_rows > 0  # each fixture has records the adapter rejects itself
         assert set(pre.column("_pre_reason").to_pylist()) <= {
-            "unreadable_record", "duplicate_post", "orphan_post"
-        }  # fmt: skip
+            "unreadable_record",
+            "duplicate_post",
+            "orphan_post",
+        }
         assert read.notes and "accounts" in read.notes[0]  # complete once read
 
 

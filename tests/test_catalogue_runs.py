@@ -92,8 +92,11 @@ def fake_execute(study, output_path, parameters, *, progress=False, cwd=None):
     from influtiers.studies import StudySession
 
     assert parameters["run_dir"] == "." and not Path(parameters["output_dir"]).is_absolute()
-    s = StudySession(study.nn, run_dir=Path(cwd) / parameters["run_dir"],
-                     output_dir=Path(cwd) / parameters["output_dir"])  # fmt: skip
+    s = StudySession(
+        study.nn,
+        run_dir=Path(cwd) / parameters["run_dir"],
+        output_dir=Path(cwd) / parameters["output_dir"],
+    )
     fig, ax = plt.subplots()
     ax.plot([1, 2, 3], [3, 1, 2])
     s.save(fig, pd.DataFrame({"x": [1, 2, 3], "label": ["=a", "b", "c"]}), f"{study.nn}_fake")
@@ -138,8 +141,11 @@ def test_strict_not_testable_study_exit_1(data, tmp_path, capsys):
     """Expected: exit 1 (--strict, study 09 not testable on one source); the run is written."""
     code, err, _ = run(run09(data, tmp_path / "run", "--strict"), capsys)
     assert code == 1
-    assert re.search(r"the run is complete in .*run, but --strict: 1 stud\(ies\) not testable "
-                     r"\(09\)$", err[-1])  # fmt: skip
+    assert re.search(
+        r"the run is complete in .*run, but --strict: 1 stud\(ies\) not testable "
+        r"\(09\)$",
+        err[-1],
+    )
     consistent(tmp_path / "run", data, "posts.csv")
 
 
@@ -152,8 +158,11 @@ def test_rerun_on_unusable_data_keeps_previous_run(data, tmp_path, capsys):
     bad = write(tmp_path, "bad.csv", "account_id,followers,likes\na,0,5\nb,-3,1\n")
     code, err, _ = run(run09(bad, out), capsys)
     assert code == 2 and len(err) == 1
-    assert re.search(r"error: .*bad\.csv: no usable rows: 2 rows in = 0 accepted \+ 2 "
-                     r"quarantined .*; the previous run in .*run is untouched$", err[0])  # fmt: skip
+    assert re.search(
+        r"error: .*bad\.csv: no usable rows: 2 rows in = 0 accepted \+ 2 "
+        r"quarantined .*; the previous run in .*run is untouched$",
+        err[0],
+    )
     assert snapshot(out) == before
     consistent(out, data, "posts.csv")
 
@@ -182,8 +191,9 @@ def test_failed_study_replaces_previous_run_exit_1(data, tmp_path, capsys, monke
     """Expected: exit 1 (study 00 failed, without --strict); studies.json says failed."""
     monkeypatch.setattr("influtiers.reproduce.execute", failing_execute)
     out = tmp_path / "run"
-    code, err, _ = run(["run", "00", "--data", str(data), "--out", str(out), "--no-progress"],
-                       capsys)  # fmt: skip
+    code, err, _ = run(
+        ["run", "00", "--data", str(data), "--out", str(out), "--no-progress"], capsys
+    )
     assert code == 1 and re.search(r"1 stud\(ies\) failed \(00\)$", err[-1])
     st = json.loads((out / "studies.json").read_text())
     assert [(s["nn"], s["status"]) for s in st] == [("00", "failed")]
@@ -240,8 +250,19 @@ def test_run_nn_into_a_full_run_replaces_it_consistently(data, tmp_path, capsys,
     Expected: exit 0."""
     monkeypatch.setattr("influtiers.reproduce.execute", fake_execute)
     out = tmp_path / "run"
-    code, _, _ = run(["reproduce", "--data", str(data), "--out", str(out), "--only", "00,01,09",
-                      "--no-progress"], capsys)  # fmt: skip
+    code, _, _ = run(
+        [
+            "reproduce",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--only",
+            "00,01,09",
+            "--no-progress",
+        ],
+        capsys,
+    )
     assert code == 0 and (out / "figures" / "00_fake.png").exists()
     consistent(out, data, "posts.csv")
     assert run(run09(data, out), capsys)[0] == 0
@@ -274,8 +295,11 @@ def test_files_follow_the_umask(data, tmp_path, capsys):
         assert run(run09(data, tmp_path / "run"), capsys)[0] == 0
     finally:
         os.umask(old)
-    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "run").rglob("*")
-             if p.is_file() and p.name != "report.html"}  # fmt: skip
+    modes = {
+        p.name: p.stat().st_mode & 0o777
+        for p in (tmp_path / "run").rglob("*")
+        if p.is_file() and p.name != "report.html"
+    }
     assert set(modes.values()) == {0o640}, modes
 
 
@@ -301,10 +325,23 @@ def test_interrupt_and_concurrency(data, tmp_path, capsys):
     before = snapshot(out)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "influtiers", "run", "00", "--data", str(data), "--out",
-         str(out), "--no-progress"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "influtiers",
+            "run",
+            "00",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         while not list(tmp_path.glob("run.staging-*")):
@@ -322,7 +359,8 @@ def test_interrupt_and_concurrency(data, tmp_path, capsys):
     assert proc.returncode == 130
     assert "Traceback" not in stderr
     assert ACCOUNTING.match(lines[0]) and len(lines) == 2
-    assert re.fullmatch(r"influtiers run: interrupted; the previous run in .*run is untouched",
-                        lines[1])  # fmt: skip
+    assert re.fullmatch(
+        r"influtiers run: interrupted; the previous run in .*run is untouched", lines[1]
+    )
     assert snapshot(out) == before
     consistent(out, data, "posts.csv")

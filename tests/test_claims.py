@@ -162,9 +162,15 @@ def test_goldilocks_contradicted_by_a_u_and_by_a_monotone_curve():
     # a U: engagement per post has a trough (quadratic > 0 on the log scale of the rate,
     # strong enough that engagement itself turns up)
     u, truth = simulate_posts(
-        2000, followers=(1e3, 1e6), elasticity=-1.0, quadratic=0.3, ref_followers=3e4,
-        sd_influencer=0.3, price_per_follower=None, seed=9,
-    )  # fmt: skip
+        2000,
+        followers=(1e3, 1e6),
+        elasticity=-1.0,
+        quadratic=0.3,
+        ref_followers=3e4,
+        sd_influencer=0.3,
+        price_per_follower=None,
+        seed=9,
+    )
     led = heads(u, ["C07"], scheme="highsocial-2024")
     assert led.loc["C07", "verdict"] == "contradicted"
     assert "U" in led.loc["C07", "reason"]
@@ -299,8 +305,7 @@ def test_power_claim_uses_the_data_and_one_simulation(equal_rates):
     assert math.isnan(led.loc["C12", "p_value"])  # no p-values for simulations
     # sd_influencer 0.3 and overdispersion 0.5 planted: the design parameters recover them
     many, _ = simulate_posts(tiers={"micro": 1500}, sd_influencer=0.3, seed=13)
-    par = design_parameters(claims.Context(build_evidence(many)).table(
-        claims.CLAIMS["C12"]))  # fmt: skip
+    par = design_parameters(claims.Context(build_evidence(many)).table(claims.CLAIMS["C12"]))
     assert par["sd_between"] == pytest.approx(0.3, abs=0.03)
     assert par["overdispersion"] == pytest.approx(0.5, abs=0.05)
     assert par["sd_log_observed"] > par["sd_between"]
@@ -346,9 +351,12 @@ def test_unknown_claim_id():
 def test_per_platform_rows_and_fixed_effects():
     a, _ = simulate_posts(tiers={"micro": 80, "macro": 80}, tier_ratio={"micro": 1.3}, seed=31)
     b, _ = simulate_posts(
-        tiers={"micro": 80, "macro": 80}, tier_ratio={"micro": 1.3}, base_rate=0.08,
-        platform="tiktok", seed=32,
-    )  # fmt: skip
+        tiers={"micro": 80, "macro": 80},
+        tier_ratio={"micro": 1.3},
+        base_rate=0.08,
+        platform="tiktok",
+        seed=32,
+    )
     b["account_id"] = "tt_" + b["account_id"]
     posts = pd.concat([a, b], ignore_index=True)
     led = run(posts, ["C04", "C12", "C13"], scheme="highsocial-2024")
@@ -418,9 +426,12 @@ def big_lift_files(tmp_path_factory):
     d = tmp_path_factory.mktemp("lift")
     for ratio in (1.5, 2.6):
         posts, _ = simulate_posts(
-            tiers={"micro": 3000, "macro": 3000}, tier_ratio={"micro": ratio},
-            posts_per_influencer=(3, 6), price_per_follower=None, seed=40,
-        )  # fmt: skip
+            tiers={"micro": 3000, "macro": 3000},
+            tier_ratio={"micro": ratio},
+            posts_per_influencer=(3, 6),
+            price_per_follower=None,
+            seed=40,
+        )
         path = d / f"lift_{ratio}.parquet"
         posts.to_parquet(path)
         out[ratio] = path
@@ -433,8 +444,19 @@ def big_lift_files(tmp_path_factory):
 )
 def test_cli_planted_lift(capsys, big_lift_files, ratio, verdict, direction):
     path = big_lift_files[ratio]
-    code = main(["claims", "--data", str(path), "--only", "C04", "--format", "json",
-                 "--scheme", "highsocial-2024"])  # fmt: skip
+    code = main(
+        [
+            "claims",
+            "--data",
+            str(path),
+            "--only",
+            "C04",
+            "--format",
+            "json",
+            "--scheme",
+            "highsocial-2024",
+        ]
+    )
     assert code == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert row["verdict"] == verdict and row["direction"] == direction

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from influtiers.cli import COMMANDS, HelpFormatter, build_parser, main
+from influtiers.cli import COMMANDS, build_parser, main
+from influtiers.cli_help import HelpFormatter
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,7 +36,11 @@ def test_every_option_has_help_and_shows_its_default():
             text = fmt._get_help_string(a) % {"default": a.default}
             if a.default not in (None, False):
                 seen += 1
-                shown = " ".join(map(str, a.default)) if isinstance(a.default, tuple | list) else str(a.default)  # fmt: skip
+                shown = (
+                    " ".join(map(str, a.default))
+                    if isinstance(a.default, tuple | list)
+                    else str(a.default)
+                )
                 assert "default" in text and (shown in text or "each claim" in text), (
                     name,
                     a.option_strings,
@@ -88,12 +93,27 @@ def test_piped_reproduce_has_no_control_characters_and_no_kernel_warning(tmp_pat
     """``influtiers reproduce --only 00`` with stdout and stderr piped: no ``\\r``/ESC
     (no progress bars off a terminal), one line per study with its time, and none of the
     kernel's "without encryption" warning."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
     proc = subprocess.run(
-        [sys.executable, "-m", "influtiers", "reproduce", "--only", "00", "--out",
-         str(tmp_path / "run")],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "influtiers",
+            "reproduce",
+            "--only",
+            "00",
+            "--out",
+            str(tmp_path / "run"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     both = proc.stdout + proc.stderr
     assert "\r" not in both and "\x1b" not in both

@@ -120,8 +120,13 @@ def test_validate_engine_pandas_is_gone(posts_csv, capsys):
 def test_validate_parquet_parts_accounts_and_streamed_quarantine(tmp_path, capsys):
     d = tmp_path / "parts"
     d.mkdir()
-    df = pd.DataFrame({"account_id": ["a", "b", "c", "a"], "likes": [1.0, 2.0, 3.0, 4.0],
-                       "post_id": ["1", "2", "3", "1"]})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "account_id": ["a", "b", "c", "a"],
+            "likes": [1.0, 2.0, 3.0, 4.0],
+            "post_id": ["1", "2", "3", "1"],
+        }
+    )
     df.iloc[:2].to_parquet(d / "part-0.parquet")
     df.iloc[2:].to_parquet(d / "part-1.parquet")
     a = tmp_path / "accounts.csv"
@@ -134,5 +139,7 @@ def test_validate_parquet_parts_accounts_and_streamed_quarantine(tmp_path, capsy
     back = pd.read_parquet(q)
     assert list(back.columns[:5]) == ["file", "row", "reason", "column", "detail"]
     assert back["row"].tolist() == [2, 1, 2] and back["file"].str.contains("part-1").tolist() == [
-        False, True, True
-    ]  # fmt: skip
+        False,
+        True,
+        True,
+    ]

@@ -110,8 +110,11 @@ def test_output_columns_and_attrs(hand):
         "cost_n",
         "cost_other_n",
         "cost_over_10000_n",
-        *[f"{e}_priced_{s}" for e in ("followers", "reach", "impressions", "views") for s in
-          ("sum", "n")],
+        *[
+            f"{e}_priced_{s}"
+            for e in ("followers", "reach", "impressions", "views")
+            for s in ("sum", "n")
+        ],
         "engagement_n",
         "engagement_sum",
         "engagement_sq_sum",
@@ -123,7 +126,7 @@ def test_output_columns_and_attrs(hand):
         "rate_trimmed",
         "engagement_mean",
         "rate_sum_ratio",
-    ]  # fmt: skip
+    ]
     assert list(hand.columns) == expected
     assert hand.attrs["definition"] == "er_followers"
     assert hand.attrs["trim"] == 0.25 and hand.attrs["unit"] == "influencer"

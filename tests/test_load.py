@@ -72,11 +72,19 @@ def test_each_reason_on_second_row(code):
 
 def test_orphan_post_and_accounts_join():
     p = pd.DataFrame(
-        {"user": ["a", "b", "c", "d"], "likes": ["1", "2", "3", "4"],
-         "followers": ["", "", "", "7"]}
-    )  # fmt: skip
-    accts = pd.DataFrame({"username": ["a", "b", "d"], "Follower Count": ["10K", "", "9"],
-                          "category": ["food", "art", "x"]})  # fmt: skip
+        {
+            "user": ["a", "b", "c", "d"],
+            "likes": ["1", "2", "3", "4"],
+            "followers": ["", "", "", "7"],
+        }
+    )
+    accts = pd.DataFrame(
+        {
+            "username": ["a", "b", "d"],
+            "Follower Count": ["10K", "", "9"],
+            "category": ["food", "art", "x"],
+        }
+    )
     res = run(p, accounts=accts)
     rep = res.report
     assert rep.reasons == {"missing_followers": 1, "orphan_post": 1}
@@ -92,9 +100,12 @@ def test_orphan_post_and_accounts_join():
 
 def test_accounts_join_on_platform_and_bad_account_values(tmp_path):
     p = pd.DataFrame(
-        {"account_id": ["a", "a", "b"], "platform": ["Instagram", "TikTok", "tiktok"],
-         "likes": [1, 2, 3]}
-    )  # fmt: skip
+        {
+            "account_id": ["a", "a", "b"],
+            "platform": ["Instagram", "TikTok", "tiktok"],
+            "likes": [1, 2, 3],
+        }
+    )
     acc_file = tmp_path / "accounts.csv"
     acc_file.write_text(
         "account_id,platform,followers\na,instagram,100\na,tiktok,5000\nb,tiktok,many\n"
@@ -152,8 +163,11 @@ def test_no_engagement_with_only_likes_column():
 def test_missing_required_columns_error_names_file_and_columns(tmp_path):
     f = tmp_path / "p.csv"
     f.write_text("handle,likes\na,1\n")
-    with pytest.raises(DataError, match=r"p\.csv: missing required column\(s\) followers.*"
-                       r"columns present: handle, likes"):  # fmt: skip
+    with pytest.raises(
+        DataError,
+        match=r"p\.csv: missing required column\(s\) followers.*"
+        r"columns present: handle, likes",
+    ):
         run(f)
     g = tmp_path / "q.csv"
     g.write_text("followers,likes\n1,1\n")
@@ -229,8 +243,9 @@ def test_read_latin1_falls_back_with_warning(tmp_path):
 
 
 def test_read_parquet_jsonl_and_json_array(tmp_path):
-    df = pd.DataFrame({"account_id": ["a", "b"], "followers": [10, 20], "likes": [1.0, None],
-                       "comments": [0, 2]})  # fmt: skip
+    df = pd.DataFrame(
+        {"account_id": ["a", "b"], "followers": [10, 20], "likes": [1.0, None], "comments": [0, 2]}
+    )
     df.to_parquet(tmp_path / "p.parquet")
     (tmp_path / "p.jsonl").write_text("\n".join(json.dumps(r) for r in df.to_dict("records")))
     (tmp_path / "p.json").write_text(json.dumps(df.to_dict("records")))
@@ -249,22 +264,34 @@ def test_jsonl_rows_are_line_numbers(tmp_path):
 
 # ------------------------------------------------------------------ mapping
 def test_aliases_case_and_whitespace_insensitive():
-    cols = [" Username ", "FOLLOWER_COUNT", "like_count", "num_comments", "video_views",
-            "is_sponsored", "timestamp"]  # fmt: skip
+    cols = [
+        " Username ",
+        "FOLLOWER_COUNT",
+        "like_count",
+        "num_comments",
+        "video_views",
+        "is_sponsored",
+        "timestamp",
+    ]
     cmap, _ = map_columns(cols)
     assert cmap == {
-        "account_id": " Username ", "posted_at": "timestamp", "followers": "FOLLOWER_COUNT",
-        "likes": "like_count", "comments": "num_comments", "views": "video_views",
+        "account_id": " Username ",
+        "posted_at": "timestamp",
+        "followers": "FOLLOWER_COUNT",
+        "likes": "like_count",
+        "comments": "num_comments",
+        "views": "video_views",
         "sponsored": "is_sponsored",
-    }  # fmt: skip
+    }
     cmap, warn = map_columns(["likes", "n_likes", "Followers", "plays", "is_ad", "date"])
     assert cmap["likes"] == "likes" and any("n_likes" in w for w in warn)
     assert cmap["views"] == "plays" and cmap["sponsored"] == "is_ad"
 
 
 def test_mapping_dict_and_yaml_and_json(tmp_path):
-    df = pd.DataFrame({"Creator Handle": ["a"], "Audience Size": ["2k"], "Hearts": ["5"],
-                       "Notes": ["x"]})  # fmt: skip
+    df = pd.DataFrame(
+        {"Creator Handle": ["a"], "Audience Size": ["2k"], "Hearts": ["5"], "Notes": ["x"]}
+    )
     m = {"creator handle": "account_id", "Audience Size": "followers"}
     res = run(df, mapping=m)
     assert res.posts[["account_id", "followers", "likes"]].values.tolist() == [["a", 2000, 5]]
@@ -281,8 +308,9 @@ def test_mapping_dict_and_yaml_and_json(tmp_path):
 
 
 def test_mapping_wins_over_alias():
-    df = pd.DataFrame({"followers": ["1"], "true_followers": ["50"], "account_id": ["a"],
-                       "likes": ["1"]})  # fmt: skip
+    df = pd.DataFrame(
+        {"followers": ["1"], "true_followers": ["50"], "account_id": ["a"], "likes": ["1"]}
+    )
     res = run(df, mapping={"true_followers": "followers"})
     assert res.posts["followers"].iloc[0] == 50
 
@@ -290,9 +318,14 @@ def test_mapping_wins_over_alias():
 # ------------------------------------------------------------------ result and report
 def test_posts_schema_and_order():
     df = posts(
-        platform=["Instagram"], post_id=["1"], posted_at=["2020-01-01"], sponsored=["no"],
-        brand=["b"], cost=["$"], views=["1.2K"],
-    )  # fmt: skip
+        platform=["Instagram"],
+        post_id=["1"],
+        posted_at=["2020-01-01"],
+        sponsored=["no"],
+        brand=["b"],
+        cost=["$"],
+        views=["1.2K"],
+    )
     res = run(df)
     assert res.adapter is None
     assert res.report.reasons == {"unparseable_number": 1}
@@ -317,11 +350,16 @@ def test_report_summary_dict_and_quarantine_files(tmp_path):
         d = rep.to_dict()
         json.dumps(d)
         assert d["rows_in"] == 4 and d["reasons"] == {
-            "duplicate_post": 1, "missing_account_id": 1, "unparseable_number": 1
-        }  # fmt: skip
+            "duplicate_post": 1,
+            "missing_account_id": 1,
+            "unparseable_number": 1,
+        }
         assert list(d["reasons"]) == sorted(d["reasons"])
-        assert d["examples"] == {"duplicate_post": [4], "missing_account_id": [2],
-                                 "unparseable_number": [3]}  # fmt: skip
+        assert d["examples"] == {
+            "duplicate_post": [4],
+            "missing_account_id": [2],
+            "unparseable_number": [3],
+        }
         # a user column called "reason" does not clobber ours (it is not canonical: not kept)
         q = ds.quarantine()
         assert list(q.columns[:5]) == ["file", "row", "reason", "column", "detail"]
@@ -392,13 +430,26 @@ MESSY = st.one_of(
             "1e3",
             "2,5",
         ]
-    ),  # fmt: skip
+    ),
     st.integers(-3, 10**7).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
     st.text(max_size=6),
 )
-COLS = ["account_id", "username", "followers", "Follower Count", "likes", "n_likes", "comments",
-        "views", "post_id", "platform", "date", "is_ad", "other"]  # fmt: skip
+COLS = [
+    "account_id",
+    "username",
+    "followers",
+    "Follower Count",
+    "likes",
+    "n_likes",
+    "comments",
+    "views",
+    "post_id",
+    "platform",
+    "date",
+    "is_ad",
+    "other",
+]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

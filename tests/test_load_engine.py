@@ -91,8 +91,14 @@ def test_typed_parquet_fast_path_equals_python_staging(tmp_path):
 
 
 def test_specialised_view_reads_raw_columns_when_cleaning_changes_nothing(tmp_path):
-    clean = pd.DataFrame({"account_id": ["a", "b"], "post_id": ["1", "2"],
-                          "followers": [10.0, 0.0], "likes": [1.0, 2.0]})  # fmt: skip
+    clean = pd.DataFrame(
+        {
+            "account_id": ["a", "b"],
+            "post_id": ["1", "2"],
+            "followers": [10.0, 0.0],
+            "likes": [1.0, 2.0],
+        }
+    )
     clean.to_parquet(tmp_path / "clean.parquet")
     dirty = clean.assign(account_id=[" a ", "b"])
     dirty.to_parquet(tmp_path / "dirty.parquet")
@@ -121,13 +127,15 @@ def test_aggregate_pass_equals_numpy_pass(tmp_path, monkeypatch):
 def test_duplicates_match_a_pandas_reference(tmp_path):
     rng = np.random.default_rng(7)
     n = 5000
-    df = pd.DataFrame({
-        "platform": rng.choice(["instagram", "tiktok", None], n),
-        "account_id": rng.choice([f"u{i}" for i in range(40)], n),
-        "post_id": rng.choice([str(i) for i in range(300)] + [None], n),
-        "followers": rng.choice([0.0, 10.0, 1000.0], n),
-        "likes": rng.integers(0, 50, n).astype(float),
-    })  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "platform": rng.choice(["instagram", "tiktok", None], n),
+            "account_id": rng.choice([f"u{i}" for i in range(40)], n),
+            "post_id": rng.choice([str(i) for i in range(300)] + [None], n),
+            "followers": rng.choice([0.0, 10.0, 1000.0], n),
+            "likes": rng.integers(0, 50, n).astype(float),
+        }
+    )
     df.to_parquet(tmp_path / "p.parquet", index=False)
     ok = df["followers"] > 0
     keys = ["platform", "account_id", "post_id"]
@@ -174,8 +182,9 @@ def test_csv_messy_numbers_and_row_numbers_across_chunks(tmp_path, monkeypatch):
     with load(f) as ds:
         q = ds.quarantine()
         assert q["row"].tolist() == [2, 4] and q["detail"].tolist() == [
-            "Followers='abc'", "same post as row 1"
-        ]  # fmt: skip
+            "Followers='abc'",
+            "same post as row 1",
+        ]
         assert ds.to_pandas()["followers"].tolist() == [1200.0, 3400.0]
 
 
@@ -328,15 +337,24 @@ def test_spark_nanosecond_parquet_and_plausibility(spark, tmp_path):
         utc=True,
         format="ISO8601",
     )
-    t = pa.table({"platform": ["instagram", "instagram", "tiktok"], "account_id": ["a", "b", "c"],
-                  "post_id": ["1", "2", "3"], "posted_at": pa.array(ts, pa.timestamp("ns", "UTC")),
-                  "followers": [100.0, 100.0, 100.0], "likes": [5.0, 500.0, 1500.0]})  # fmt: skip
+    t = pa.table(
+        {
+            "platform": ["instagram", "instagram", "tiktok"],
+            "account_id": ["a", "b", "c"],
+            "post_id": ["1", "2", "3"],
+            "posted_at": pa.array(ts, pa.timestamp("ns", "UTC")),
+            "followers": [100.0, 100.0, 100.0],
+            "likes": [5.0, 500.0, 1500.0],
+        }
+    )
     pq.write_table(t, tmp_path / "ns.parquet")
     assert pq.ParquetFile(tmp_path / "ns.parquet").schema_arrow.field("posted_at").type.unit == "ns"
     for implausible in (False, True):
         kw = {"quarantine_implausible": implausible}
-        with load(tmp_path / "ns.parquet", **kw) as duck, \
-                load(tmp_path / "ns.parquet", engine="spark", spark=spark, **kw) as sp:  # fmt: skip
+        with (
+            load(tmp_path / "ns.parquet", **kw) as duck,
+            load(tmp_path / "ns.parquet", engine="spark", spark=spark, **kw) as sp,
+        ):
             assert duck.report.reasons == sp.report.reasons
             assert duck.report.findings == sp.report.findings
             if implausible:

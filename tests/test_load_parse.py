@@ -62,9 +62,24 @@ def test_parse_count_forms(text, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "  ", "N/A", "NA", "n/a", "-", "#VALOR!", "#VALUE!", "#N/A", "#DIV/0!", "null",
-     "None", "nan", None, np.nan],
-)  # fmt: skip
+    [
+        "",
+        "  ",
+        "N/A",
+        "NA",
+        "n/a",
+        "-",
+        "#VALOR!",
+        "#VALUE!",
+        "#N/A",
+        "#DIV/0!",
+        "null",
+        "None",
+        "nan",
+        None,
+        np.nan,
+    ],
+)
 def test_parse_count_missing_is_not_unparseable(text):
     assert math.isnan(parse_count([text]).iloc[0])
     assert not unparseable_mask([text]).iloc[0]
@@ -104,9 +119,17 @@ def test_parse_count_numeric_and_mixed_inputs():
 # ------------------------------------------------------------------ dates and flags
 def test_parse_dates_forms():
     d, bad = parse_dates(
-        ["2020-11-06T22:20:19Z", "1604701219", "1604701219000", "2020-11-06 23:20:19+01:00",
-         "Nov 6, 2020", "", "N/A", "yesterday"]
-    )  # fmt: skip
+        [
+            "2020-11-06T22:20:19Z",
+            "1604701219",
+            "1604701219000",
+            "2020-11-06 23:20:19+01:00",
+            "Nov 6, 2020",
+            "",
+            "N/A",
+            "yesterday",
+        ]
+    )
     assert str(d.dtype) == "datetime64[ns, UTC]"
     assert d.iloc[0] == d.iloc[1] == d.iloc[2] == d.iloc[3]
     assert d.iloc[4] == pd.Timestamp("2020-11-06", tz="UTC")
@@ -129,8 +152,26 @@ def test_parse_bool():
 
 
 # ------------------------------------------------------------------ Arrow forms (what staging uses)
-TEXTS = ["1.2M", "3,4K", "12,345", "", "N/A", "-1", "abc", "inf", "nan", "-nan", "1e5", " 42 ",
-         "5%", "1.39%", "+7", "0x10", "Infinity", None]  # fmt: skip
+TEXTS = [
+    "1.2M",
+    "3,4K",
+    "12,345",
+    "",
+    "N/A",
+    "-1",
+    "abc",
+    "inf",
+    "nan",
+    "-nan",
+    "1e5",
+    " 42 ",
+    "5%",
+    "1.39%",
+    "+7",
+    "0x10",
+    "Infinity",
+    None,
+]
 
 
 @pytest.mark.parametrize("column", [None, "likes", "followers", "cost"])
@@ -192,8 +233,9 @@ def test_bools_and_strings_arrow():
     assert t.to_pylist() == [True, None] and not bad.any()
     ids = strings_arrow(pa.array([" a\u00a0", "NULL", "-", "", "\u3000b\t"]))
     assert ids.to_pylist() == ["a", None, "-", None, "b"]
-    assert strings_arrow(pa.array(["Instagram"], pa.dictionary(pa.int32(), pa.string())),
-                         lower=True).to_pylist() == ["instagram"]  # fmt: skip
+    assert strings_arrow(
+        pa.array(["Instagram"], pa.dictionary(pa.int32(), pa.string())), lower=True
+    ).to_pylist() == ["instagram"]
     assert strings_arrow(pd.Series([1.0, 2.0, None])).to_pylist() == ["1", "2", None]
     assert strings_arrow(pa.array([7, None], pa.int64())).to_pylist() == ["7", None]
 

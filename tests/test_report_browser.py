@@ -259,9 +259,11 @@ class _DevTools:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         sid = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})
         sid = sid["sessionId"]
-        self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
-                  sid)  # fmt: skip
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            sid,
+        )
         if media:
             self.send("Emulation.setEmulatedMedia", {"media": media}, sid)
         self.send("Page.enable", {}, sid)

@@ -37,8 +37,17 @@ def row(**kw) -> dict:
 
 # ---------------------------------------------------------------- sentences
 def test_the_issues_example_sentence():
-    r = row(claim_id="C04", estimate=1.17, ci_low=1.11, ci_high=1.25, claimed=1.6,
-            band_low=1.28, band_high=2.0, verdict="contradicted", direction="overstated")  # fmt: skip
+    r = row(
+        claim_id="C04",
+        estimate=1.17,
+        ci_low=1.11,
+        ci_high=1.25,
+        claimed=1.6,
+        band_low=1.28,
+        band_high=2.0,
+        verdict="contradicted",
+        direction="overstated",
+    )
     assert sentence(r) == (
         "Micro-influencers' engagement rate is 1.17x macro's (95% CI 1.11–1.25): "
         "the claimed 1.6x is contradicted (overstated)."
@@ -50,8 +59,16 @@ def test_every_registry_claim_gets_a_sentence():
     wording with its title."""
     assert {f"C{i:02d}" for i in range(1, 24)} <= set(sentences.PHRASES) <= set(CLAIMS)
     for cid, claim in CLAIMS.items():
-        r = row(claim_id=cid, estimate=0.5, ci_low=0.25, ci_high=0.75, claimed=claim.claimed,
-                verdict="inconclusive", estimand="the estimand", title=claim.title)  # fmt: skip
+        r = row(
+            claim_id=cid,
+            estimate=0.5,
+            ci_low=0.25,
+            ci_high=0.75,
+            claimed=claim.claimed,
+            verdict="inconclusive",
+            estimand="the estimand",
+            title=claim.title,
+        )
         text = sentence(r)
         assert "{" not in text and "}" not in text, (cid, text)
         assert text.endswith("is inconclusive."), (cid, text)
@@ -70,8 +87,14 @@ def test_sentences_without_an_estimate_give_the_reason():
     r = row(claim_id="C07", verdict="contradicted", reason="monotone: both end slopes agree")
     assert sentence(r).startswith("The Goldilocks zone (an inverted U peaking in the micro tier)")
     assert sentence(r).endswith("is contradicted: monotone: both end slopes agree.")
-    unknown = row(claim_id="C99", estimate=-0.5, ci_low=-0.7, ci_high=-0.3, estimand="a slope",
-                  title="Slopes fall")  # fmt: skip
+    unknown = row(
+        claim_id="C99",
+        estimate=-0.5,
+        ci_low=-0.7,
+        ci_high=-0.3,
+        estimand="a slope",
+        title="Slopes fall",
+    )
     assert sentence(unknown) == (
         "The estimate (a slope) is −0.500 (95% CI −0.700 to −0.300): 'Slopes fall' is supported."
     )
@@ -124,7 +147,7 @@ def test_descriptive_and_published_only_claims_are_grouped_by_evidence_type():
             verdict="consistent",
             estimate=16.4,
             claimed=16.4,
-        ),  # fmt: skip
+        ),
         row(claim_id="C05", platform=FE, estimate=-0.1, ci_low=-0.12, ci_high=-0.08),
     ]
     cards = report_ledger.claim_cards(rows)
@@ -162,8 +185,12 @@ def test_report_and_claims_forest_agree_on_headline_rows():
     by_claim: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         by_claim.setdefault(r["claim_id"], []).append(i)
-    picked = [i for ids in by_claim.values() for i in ids
-              if any(rows[i] is h for h in headline_rows([rows[j] for j in ids]))]  # fmt: skip
+    picked = [
+        i
+        for ids in by_claim.values()
+        for i in ids
+        if any(rows[i] is h for h in headline_rows([rows[j] for j in ids]))
+    ]
     assert mask[mask].index.tolist() == picked
     assert picked == [0, 3, 6, 9, 10, 11, 12, 14]
 
@@ -361,8 +388,9 @@ def test_templates_are_package_data(tmp_path, monkeypatch):
 
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / "influtiers", tmp_path / "influtiers",
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copytree(
+        ROOT / "influtiers", tmp_path / "influtiers", ignore=shutil.ignore_patterns("__pycache__")
+    )
     monkeypatch.chdir(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -390,14 +418,23 @@ def test_pooled_rows_show_their_inputs_and_weights(tmp_path):
 
     run = make_fake_run(tmp_path)
     df = pd.read_csv(run / "claims.csv", keep_default_na=False)
-    pooled = df.iloc[[1]].assign(dataset="pooled", platform="all", k=2, tau2=0.001, i2=0.2,
-                                 sources="a: x; b: <y>")  # fmt: skip
+    pooled = df.iloc[[1]].assign(
+        dataset="pooled", platform="all", k=2, tau2=0.001, i2=0.2, sources="a: x; b: <y>"
+    )
     pd.concat([df, pooled]).to_csv(run / "claims.csv", index=False)
-    rec = {"datasets": ["a", "b"], "pooled": [
-        {"claim_id": "C02", "part": "", "sources": ["a: x", "b: <y>"], "effects": [1.1, 1.3],
-         "weights": [0.75, 0.25]},
-        {"claim_id": "C03", "part": "", "sources": ["a"], "effects": [1.0], "weights": ["x"]},
-    ]}  # fmt: skip
+    rec = {
+        "datasets": ["a", "b"],
+        "pooled": [
+            {
+                "claim_id": "C02",
+                "part": "",
+                "sources": ["a: x", "b: <y>"],
+                "effects": [1.1, 1.3],
+                "weights": [0.75, 0.25],
+            },
+            {"claim_id": "C03", "part": "", "sources": ["a"], "effects": [1.0], "weights": ["x"]},
+        ],
+    }
     (run / "pooled.json").write_text(json.dumps(rec))
     page = report.render_report(run, citation_path=tmp_path / "CITATION.cff")
     card = re.search(r'id="claim-C02"(.*?)</article>', page, re.S).group(1)

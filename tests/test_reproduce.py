@@ -225,10 +225,25 @@ def test_two_datasets_and_the_published_library(tmp_path, make_export):
     a, ma = make_export(tmp_path / "a", seed=3, n_influencers=150)
     b, mb = make_export(tmp_path / "b", seed=4, n_influencers=150)
     code = main(
-        ["reproduce", "--data", f"alpha={a}", "--mapping", str(ma), "--data", f"beta={b}",
-         "--mapping", str(mb), "--data", "benchmarks", "--only", "04,09",
-         "--out", str(tmp_path / "run"), "--no-progress"]
-    )  # fmt: skip
+        [
+            "reproduce",
+            "--data",
+            f"alpha={a}",
+            "--mapping",
+            str(ma),
+            "--data",
+            f"beta={b}",
+            "--mapping",
+            str(mb),
+            "--data",
+            "benchmarks",
+            "--only",
+            "04,09",
+            "--out",
+            str(tmp_path / "run"),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     run = tmp_path / "run"
     for label in ("alpha", "beta"):

@@ -39,8 +39,19 @@ from influtiers.stats.regression import (
 from influtiers.stats.simulate import fast_rates, simulate_posts
 
 RESULTS = Path(__file__).resolve().parents[1] / "bench" / "results"
-COLUMNS = ["method", "interval", "default", "n_a", "n_b", "posts_per_influencer",
-           "sd_influencer", "true_value", "replicates", "coverage", "mc_se"]  # fmt: skip
+COLUMNS = [
+    "method",
+    "interval",
+    "default",
+    "n_a",
+    "n_b",
+    "posts_per_influencer",
+    "sd_influencer",
+    "true_value",
+    "replicates",
+    "coverage",
+    "mc_se",
+]
 DESIGNS = {(10, 10), (12, 80), (15, 15), (30, 30), (60, 60), (200, 200)}
 #: The intervals the ledger decides with (method labels of bench/coverage_study.py).
 GATED = ("C04 ", "C03 ", "C06 ", "C10 ", "C05 ")
@@ -69,8 +80,13 @@ def test_committed_coverage_gate():
     hard = df[df["default"] & (df["sd_influencer"] == 1.0) & df["method"].str.startswith(GATED)]
     assert {m.split()[0] for m in hard["method"]} == {p.strip() for p in GATED}
     # the defaults the study gates are the library's defaults
-    lib = {"C04": "studentized-t", "C03": "studentized-t", "C06": "studentized-t", "C10": "bca",
-           "C05": "cv3-t(G-1)"}  # fmt: skip
+    lib = {
+        "C04": "studentized-t",
+        "C03": "studentized-t",
+        "C06": "studentized-t",
+        "C10": "bca",
+        "C05": "cv3-t(G-1)",
+    }
     for m, iv in gated[["method", "interval"]].drop_duplicates().itertuples(index=False):
         assert iv == lib[m.split()[0]], (m, iv)
 
@@ -95,8 +111,13 @@ def test_committed_lind_mehlum_size():
 
 
 def _sim_table(seed, na, nb, sd=0.5):
-    posts, truth = simulate_posts(tiers={"micro": na, "macro": nb}, tier_ratio={"micro": 1.5},
-                                  sd_influencer=sd, price_per_follower=None, seed=seed)  # fmt: skip
+    posts, truth = simulate_posts(
+        tiers={"micro": na, "macro": nb},
+        tier_ratio={"micro": 1.5},
+        sd_influencer=sd,
+        price_per_follower=None,
+        seed=seed,
+    )
     return fast_rates(posts).assign(tier=truth["influencers"]["tier"].to_numpy())
 
 
@@ -106,8 +127,9 @@ def test_c04_coverage_12_vs_80():
     1.3 pp; the committed study (2,000 replicates) has the precise number."""
     hits = []
     for i in range(300):
-        r = rate_ratio(_sim_table(40_000 + i, 12, 80), "micro", "macro", method="bootstrap-mean",
-                       seed=i)  # fmt: skip
+        r = rate_ratio(
+            _sim_table(40_000 + i, 12, 80), "micro", "macro", method="bootstrap-mean", seed=i
+        )
         hits.append(r.ci_low <= 1.5 <= r.ci_high)
     assert np.mean(hits) >= 0.92, np.mean(hits)
 
@@ -115,8 +137,9 @@ def test_c04_coverage_12_vs_80():
 def _lm_sim(n, seed):
     ref = math.sqrt(1e3 * 1e6)
     q, x_low = -0.1, math.log(1e3 / ref)
-    posts, _ = simulate_posts(n, elasticity=-1 - 2 * q * x_low, quadratic=q,
-                              price_per_follower=None, seed=seed)  # fmt: skip
+    posts, _ = simulate_posts(
+        n, elasticity=-1 - 2 * q * x_low, quadratic=q, price_per_follower=None, seed=seed
+    )
     return fast_rates(posts)
 
 
@@ -135,8 +158,9 @@ def test_lind_mehlum_size_at_null_boundary():
 
 @pytest.fixture(scope="module")
 def tables():
-    posts, _ = simulate_posts(tiers={"nano": 25, "micro": 25, "macro": 25},
-                              tier_ratio={"micro": 1.5}, seed=21)  # fmt: skip
+    posts, _ = simulate_posts(
+        tiers={"nano": 25, "micro": 25, "macro": 25}, tier_ratio={"micro": 1.5}, seed=21
+    )
     t = influencer_table(posts)
     priced = t[t["cost_n"] > 0].assign(
         cost_per_post=lambda d: d["cost_sum"] / d["cost_n"],
@@ -166,8 +190,15 @@ def test_ci90_contract(tables):
     _nested(r)
     assert r.details["one_sided_bounds"] == r.details["ci90"]
     assert r.p_value == r.p_values["greater"]
-    r = absolute_ratio(priced, "micro", "macro", value="cost_per_engagement", stat="median",
-                       alternative="less", n_resamples=500)  # fmt: skip
+    r = absolute_ratio(
+        priced,
+        "micro",
+        "macro",
+        value="cost_per_engagement",
+        stat="median",
+        alternative="less",
+        n_resamples=500,
+    )
     _nested(r)
     assert r.details["interval"] == "bca" and r.p_value == r.p_values["less"]
     _nested(median_ci(priced["cost_per_post"], n_resamples=500))
@@ -245,8 +276,9 @@ def test_ols_cv3_is_scaled_hc3_and_the_exact_jackknife():
     X = np.column_stack([np.ones(n), rng.normal(size=n), rng.uniform(size=n)])
     y = X @ [1.0, 0.5, -1.0] + rng.normal(size=n) * (1 + X[:, 2])
     b, V, df = ols_cv3(y, X)
-    loo = np.array([np.linalg.lstsq(np.delete(X, g, 0), np.delete(y, g), rcond=None)[0]
-                    for g in range(n)])  # fmt: skip
+    loo = np.array(
+        [np.linalg.lstsq(np.delete(X, g, 0), np.delete(y, g), rcond=None)[0] for g in range(n)]
+    )
     d = loo - b
     np.testing.assert_allclose(V, (n - 1) / n * d.T @ d, rtol=1e-10)
     hc3 = sm.OLS(y, X).fit(cov_type="HC3").cov_params()
@@ -275,8 +307,9 @@ def test_bell_mccaffrey_df_matches_the_dense_formula():
 
 
 def test_score_test_agrees_with_wald_in_large_samples():
-    posts, _ = simulate_posts(3000, elasticity=-0.3, quadratic=-0.05, price_per_follower=None,
-                              seed=8)  # fmt: skip
+    posts, _ = simulate_posts(
+        3000, elasticity=-0.3, quadratic=-0.05, price_per_follower=None, seed=8
+    )
     t = fast_rates(posts)
     x = np.log(t["followers"].to_numpy())
     x = x - x.mean()
@@ -306,8 +339,15 @@ def _segment_table(logf, slope=-0.2, seed=0):
     rng = np.random.default_rng(seed)
     f = np.exp(logf)
     em = 0.05 * f ** (1 + slope) * rng.lognormal(0, 0.4, len(f))
-    return pd.DataFrame({"followers": f, "engagement_sum": em * 8, "engagement_n": 8,
-                         "engagement_mean": em, "n_posts": 8})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "followers": f,
+            "engagement_sum": em * 8,
+            "engagement_n": 8,
+            "engagement_mean": em,
+            "n_posts": 8,
+        }
+    )
 
 
 def test_slopes_by_segment_recovers_a_planted_slope():
@@ -350,8 +390,14 @@ def test_follower_noise_segments_match_a_planted_truth():
         return true, true + rng.normal(0, sd, n)
 
     _, obs = draw()
-    t = pd.DataFrame({"followers": np.exp(obs), "engagement_sum": 10.0, "engagement_n": 1,
-                      "engagement_mean": 10.0})  # fmt: skip
+    t = pd.DataFrame(
+        {
+            "followers": np.exp(obs),
+            "engagement_sum": 10.0,
+            "engagement_n": 1,
+            "engagement_mean": 10.0,
+        }
+    )
     got = follower_noise_sensitivity(t, sds=(sd,), n_sims=200, seed=2).set_index("segment")
     truth = {}
     for name, lo in (("all", 0), ("at least 1k", 1e3), ("at least 10k", 1e4)):

@@ -192,8 +192,18 @@ def test_fast_rates_matches_influencer_table():
     posts, _ = _sim(7, n=30)
     t = influencer_table(posts)
     fr = fast_rates(posts)
-    cols = ("rate_mean", "rate_median", "engagement_mean", "followers", "n_posts",
-            "engagement_n", "engagement_sum", "n_rated", "rated_sum", "exposure_sum")  # fmt: skip
+    cols = (
+        "rate_mean",
+        "rate_median",
+        "engagement_mean",
+        "followers",
+        "n_posts",
+        "engagement_n",
+        "engagement_sum",
+        "n_rated",
+        "rated_sum",
+        "exposure_sum",
+    )
     for c in cols:
         np.testing.assert_allclose(t[c].to_numpy(float), fr[c].to_numpy(float), rtol=1e-12)
 

@@ -51,9 +51,11 @@ def _two(tmp_path, ratios=(1.5, 1.5), n=300, seed=50):
     paths = []
     for i, r in enumerate(ratios):
         posts, _ = simulate_posts(
-            tiers={"micro": n, "macro": n}, tier_ratio={"micro": r}, price_per_follower=None,
+            tiers={"micro": n, "macro": n},
+            tier_ratio={"micro": r},
+            price_per_follower=None,
             seed=seed + i,
-        )  # fmt: skip
+        )
         p = tmp_path / f"d{i}.parquet"
         posts.to_parquet(p)
         paths.append(p)
@@ -62,8 +64,21 @@ def _two(tmp_path, ratios=(1.5, 1.5), n=300, seed=50):
 
 def test_cli_two_datasets_give_pooled_rows(tmp_path, capsys):
     a, b = _two(tmp_path)
-    code = main(["claims", "--data", f"A={a}", "--data", f"B={b}", "--format", "json",
-                 "--scheme", "highsocial-2024", "--only", "C02,C04"])  # fmt: skip
+    code = main(
+        [
+            "claims",
+            "--data",
+            f"A={a}",
+            "--data",
+            f"B={b}",
+            "--format",
+            "json",
+            "--scheme",
+            "highsocial-2024",
+            "--only",
+            "C02,C04",
+        ]
+    )
     assert code == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["dataset"] for r in rows} == {"A", "B", "pooled"}
@@ -83,8 +98,21 @@ def test_mapping_binds_to_the_data_before_it(tmp_path, capsys):
     renamed = pd.read_parquet(b).rename(columns={"followers": "Audience"})
     renamed.to_csv(tmp_path / "b.csv", index=False)
     (tmp_path / "m.yaml").write_text('"Audience": followers\n')
-    code = main(["claims", "--data", f"A={a}", "--data", f"B={tmp_path / 'b.csv'}",
-                 "--mapping", str(tmp_path / "m.yaml"), "--only", "C05", "--format", "json"])  # fmt: skip
+    code = main(
+        [
+            "claims",
+            "--data",
+            f"A={a}",
+            "--data",
+            f"B={tmp_path / 'b.csv'}",
+            "--mapping",
+            str(tmp_path / "m.yaml"),
+            "--only",
+            "C05",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     rows = json.loads(capsys.readouterr().out)
     assert {r["dataset"] for r in rows} >= {"A", "B"}
@@ -106,9 +134,12 @@ def test_pooled_verdicts_follow_the_claims_rules():
     parts = []
     for i in range(3):
         posts, _ = simulate_posts(
-            tiers={"micro": 400, "macro": 400}, tier_ratio={"micro": 1.6}, sd_influencer=0.3,
-            price_per_follower=None, seed=60 + i,
-        )  # fmt: skip
+            tiers={"micro": 400, "macro": 400},
+            tier_ratio={"micro": 1.6},
+            sd_influencer=0.3,
+            price_per_follower=None,
+            seed=60 + i,
+        )
         parts.append((f"d{i}", posts))
     syn = _analyses(parts)
     led = syn.ledger
@@ -120,8 +151,9 @@ def test_pooled_verdicts_follow_the_claims_rules():
     # C02 (parity): a real 1.6 lift contradicts parity everywhere, and pooled
     assert pooled.loc["C02", "verdict"] == "contradicted"
     assert pooled.loc["C02", "direction"] == "understated"
-    assert "pooled over 3 sources" in narrative(led[(led["dataset"] == "pooled")
-                                                   & (led["claim_id"] == "C04")].iloc[0])  # fmt: skip
+    assert "pooled over 3 sources" in narrative(
+        led[(led["dataset"] == "pooled") & (led["claim_id"] == "C04")].iloc[0]
+    )
 
 
 def test_heterogeneous_when_the_prediction_interval_straddles_the_band():

@@ -48,8 +48,9 @@ def _priced(ctx: Context, claim: Claim) -> pd.DataFrame:
     t = cost_table(full)
     if t.empty:
         note = _currency_note(ctx, full)
-        raise NotTestable(f"no influencer has a post priced in {ctx.currency}" + (
-            f" ({note})" if note else ""))  # fmt: skip
+        raise NotTestable(
+            f"no influencer has a post priced in {ctx.currency}" + (f" ({note})" if note else "")
+        )
     t.attrs.update(full.attrs)
     t.attrs["currency_note"] = _currency_note(ctx, full)
     return t
@@ -73,41 +74,66 @@ def prices(ctx: Context, claim: Claim) -> ClaimResult:
         g = t[t["tier"] == tier]
         if tier not in scheme.tier_names or g.empty:
             continue
-        r = share_ci(g[over], g["cost_n"], seed=ctx.seed, n_resamples=ctx.n_resamples,
-                     label=f"{tier} priced posts over ${threshold:,.0f}", insufficient="return")  # fmt: skip
+        r = share_ci(
+            g[over],
+            g["cost_n"],
+            seed=ctx.seed,
+            n_resamples=ctx.n_resamples,
+            label=f"{tier} priced posts over ${threshold:,.0f}",
+            insufficient="return",
+        )
         if r.verdict == "not-testable":
-            rows.append(ClaimResult("not-testable", part=tier,
-                                    reason=r.details.get("reason_detail", "")))  # fmt: skip
+            rows.append(
+                ClaimResult("not-testable", part=tier, reason=r.details.get("reason_detail", ""))
+            )
             continue
-        v = "supported" if r.ci_low >= share_min else (
-            "contradicted" if r.ci_high < share_min else "inconclusive")  # fmt: skip
+        v = (
+            "supported"
+            if r.ci_low >= share_min
+            else ("contradicted" if r.ci_high < share_min else "inconclusive")
+        )
         results[tier] = r
         rows.append(
             from_stats(
-                r, verdict=v, part=tier, claimed=share_min,
+                r,
+                verdict=v,
+                part=tier,
+                claimed=share_min,
                 estimand=f"share of {tier} priced posts over ${threshold:,.0f}",
-                n_influencers={tier: len(g)}, n_posts=int(g["cost_n"].sum()), scheme=scheme.name,
+                n_influencers={tier: len(g)},
+                n_posts=int(g["cost_n"].sum()),
+                scheme=scheme.name,
                 definition=f"price per post ({ctx.currency})",
                 reason=f"supported if the lower 95% bound is at least {share_min:.0%}",
             )
-        )  # fmt: skip
+        )
     micro = t.loc[t["tier"] == "micro", "cost_per_post"].dropna()
-    m = stats.median_ci(micro, seed=ctx.seed, n_resamples=ctx.n_resamples,
-                        label="micro influencers' mean price", insufficient="return")  # fmt: skip
+    m = stats.median_ci(
+        micro,
+        seed=ctx.seed,
+        n_resamples=ctx.n_resamples,
+        label="micro influencers' mean price",
+        insufficient="return",
+    )
     micro_price = float(claim.params.get("micro_price", 100.0))
     if m.verdict == "not-testable":
-        rows.append(ClaimResult("not-testable", part="micro",
-                                reason=m.details.get("reason_detail", "")))  # fmt: skip
+        rows.append(
+            ClaimResult("not-testable", part="micro", reason=m.details.get("reason_detail", ""))
+        )
     else:
         results["micro"] = m
         rows.append(
             apply_band(
-                m, micro_price, ctx, part="micro",
+                m,
+                micro_price,
+                ctx,
+                part="micro",
                 estimand="median of micro influencers' mean price per post",
-                n_influencers={"micro": len(micro)}, scheme=scheme.name,
+                n_influencers={"micro": len(micro)},
+                scheme=scheme.name,
                 definition=f"price per post ({ctx.currency})",
             )
-        )  # fmt: skip
+        )
     by = {r.part: r.verdict for r in rows}
     key = [by.get("macro"), by.get("micro")]
     if key == ["supported", "supported"]:

@@ -178,18 +178,27 @@ def lift(ctx: Context, claim: Claim) -> ClaimResult:
         res = fe_ratio(t, "micro", "macro", "rate_mean", model="ppml")
     else:
         res = stats.rate_ratio(
-            t, "micro", "macro", method="bootstrap-mean", n_resamples=ctx.n_resamples,
+            t,
+            "micro",
+            "macro",
+            method="bootstrap-mean",
+            n_resamples=ctx.n_resamples,
             seed=ctx.seed,
-        )  # fmt: skip
+        )
         # every lift estimator side by side (the notebook's forest); the headline decides
         methods = {
             m: stats.rate_ratio(
-                t, "micro", "macro", method=m, n_resamples=ctx.n_resamples, seed=ctx.seed,
+                t,
+                "micro",
+                "macro",
+                method=m,
+                n_resamples=ctx.n_resamples,
+                seed=ctx.seed,
                 insufficient="return",
             )
             for m in stats.METHODS
             if m != "bootstrap-mean"
-        }  # fmt: skip
+        }
     return apply_band(
         res,
         claim.claimed,
@@ -282,7 +291,7 @@ def rate_decline(ctx: Context, claim: Claim) -> ClaimResult:
             "ols": ols,
             **({"elasticity": ppml} if "PPML over posts" in others else {}),
             **{f"segment {k}": s for k, s in segments.items()},
-        },  # fmt: skip
+        },
     )
 
 
@@ -326,12 +335,17 @@ def micro_vs_nano(ctx: Context, claim: Claim) -> ClaimResult:
         parts[c] = r
         rows.append(
             _directional(
-                r, "greater", ctx, part=c,
+                r,
+                "greater",
+                ctx,
+                part=c,
                 estimand=f"ratio of tier means of influencer {c} per post, micro / nano",
-                n_influencers=tier_counts(t, ("micro", "nano")), scheme=scheme.name,
-                definition=f"{c} per post", flags=_flags(t),
+                n_influencers=tier_counts(t, ("micro", "nano")),
+                scheme=scheme.name,
+                definition=f"{c} per post",
+                flags=_flags(t),
             )
-        )  # fmt: skip
+        )
     return _directional(
         head,
         "greater",
@@ -376,8 +390,11 @@ def goldilocks(ctx: Context, claim: Claim) -> ClaimResult:
         raise NotTestable(f"scheme {ctx.scheme_for(claim).name} has no micro tier")
     res = fe_inverted_u(t)
     v, why = _shape_verdict(res, micro)
-    point = {} if res.verdict == "inverted-u" else dict(
-        estimate=math.nan, ci_low=math.nan, ci_high=math.nan)  # fmt: skip
+    point = (
+        {}
+        if res.verdict == "inverted-u"
+        else dict(estimate=math.nan, ci_low=math.nan, ci_high=math.nan)
+    )
     rows, results = [], {"inverted_u": res}
     if ctx.evidence.has("cost") and not ctx.fixed_effects:
         c = t[(t["cost_n"] > 0) & (t["engagement_mean"] > 0)]
@@ -386,16 +403,24 @@ def goldilocks(ctx: Context, claim: Claim) -> ClaimResult:
             r2 = fe_inverted_u(c, "per_dollar")
             v2, why2 = _shape_verdict(r2, micro)
             results["cost_efficiency"] = r2
-            pt2 = {} if r2.verdict == "inverted-u" else dict(
-                estimate=math.nan, ci_low=math.nan, ci_high=math.nan)  # fmt: skip
+            pt2 = (
+                {}
+                if r2.verdict == "inverted-u"
+                else dict(estimate=math.nan, ci_low=math.nan, ci_high=math.nan)
+            )
             rows.append(
                 from_stats(
-                    r2, verdict=v2, part="cost-efficiency", reason=why2, **pt2,
+                    r2,
+                    verdict=v2,
+                    part="cost-efficiency",
+                    reason=why2,
+                    **pt2,
                     estimand="turning point of engagement per dollar (followers)",
-                    n_influencers={"priced": len(c)}, scheme=ctx.scheme_for(claim).name,
+                    n_influencers={"priced": len(c)},
+                    scheme=ctx.scheme_for(claim).name,
                     definition="engagement per post / price per post",
                 )
-            )  # fmt: skip
+            )
         except NotTestable:
             pass
     return from_stats(

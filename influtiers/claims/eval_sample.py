@@ -100,22 +100,36 @@ def ab_power(ctx: Context, claim: Claim) -> ClaimResult:
     res = stats.simulate_ab_power(n_influencers=n, true_lift=lift, design="randomised", **kw)
     grid = (1.1, 1.2, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
     curve = [
-        (g, stats.simulate_ab_power(n_influencers=n, true_lift=g, design="randomised", **kw)
-         .estimate)
+        (
+            g,
+            stats.simulate_ab_power(
+                n_influencers=n, true_lift=g, design="randomised", **kw
+            ).estimate,
+        )
         for g in grid
-    ]  # fmt: skip
+    ]
     mde = _crossing(curve, 0.8)
     table = stats.power_table(
-        n_influencers=(10, 20, 40, 80, 160), lifts=(1.1, 1.2, 1.6),
-        n_sims=int(res.details["n_sims"]), **kw,
-    )  # fmt: skip
+        n_influencers=(10, 20, 40, 80, 160),
+        lifts=(1.1, 1.2, 1.6),
+        n_sims=int(res.details["n_sims"]),
+        **kw,
+    )
     res = res.with_(
-        details={**res.details, "power_table": table.to_dict(orient="records"),
-                 "power_curve": curve, "design_parameters": par, "mde_80": mde}
-    )  # fmt: skip
+        details={
+            **res.details,
+            "power_table": table.to_dict(orient="records"),
+            "power_curve": curve,
+            "design_parameters": par,
+            "mde_80": mde,
+        }
+    )
     p = float(res.estimate)
-    v = "supported" if res.ci_low >= 0.8 else (
-        "contradicted" if res.ci_high < 0.8 else "inconclusive")  # fmt: skip
+    v = (
+        "supported"
+        if res.ci_low >= 0.8
+        else ("contradicted" if res.ci_high < 0.8 else "inconclusive")
+    )
     return from_stats(
         res,
         verdict=v,

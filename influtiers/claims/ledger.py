@@ -220,8 +220,16 @@ class Ledger(pd.DataFrame):
         return json.dumps(ledger_records(self), indent=2, ensure_ascii=False)
 
     def to_markdown_table(self) -> str:
-        cols = ["claim_id", "title", "verdict", "estimate", "ci_low", "ci_high", "claimed",
-                "evidence"]  # fmt: skip
+        cols = [
+            "claim_id",
+            "title",
+            "verdict",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "claimed",
+            "evidence",
+        ]
         lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
         for _, r in self.iterrows():
             lines.append("| " + " | ".join(_fmt(r[c]) for c in cols) + " |")
@@ -269,11 +277,18 @@ def headline_mask(ledger: pd.DataFrame) -> pd.Series:
     row when there are several and neither); descriptive rows only for a claim with
     nothing else, published rows only for a claim with only published rows."""
     d = pd.DataFrame(ledger)
-    kind = pd.Series(np.select(
-        [d["dataset"] == "pooled", d["evidence"] == PUBLISHED,
-         (d["verdict"] == "descriptive") | d["evidence"].isin((DEFINITIONAL, ARITHMETIC))],
-        ["pooled", "published", "descriptive"], "data",
-    ), index=d.index)  # fmt: skip
+    kind = pd.Series(
+        np.select(
+            [
+                d["dataset"] == "pooled",
+                d["evidence"] == PUBLISHED,
+                (d["verdict"] == "descriptive") | d["evidence"].isin((DEFINITIONAL, ARITHMETIC)),
+            ],
+            ["pooled", "published", "descriptive"],
+            "data",
+        ),
+        index=d.index,
+    )
     top = d["part"].astype(str) == ""
     head = pd.Series(False, index=d.index)
     for _, g in d.groupby("claim_id", sort=False):
@@ -327,9 +342,23 @@ def overview_frame(ledger: pd.DataFrame) -> pd.DataFrame:
     d["label"] = d["claim_id"] + " " + short + np.where(where != "", " · " + where, "")
     plotted = d.groupby("claim_id")["relative"].transform(lambda s: s.notna().any())
     d["shown"] = np.where(ok, "forest", np.where(~plotted & headline_mask(d), "listed", ""))
-    cols = ["claim_id", "label", "evidence", "platform", "part", "verdict", "direction",
-            "estimate", "ci_low", "ci_high", "claimed", "relative", "rel_low", "rel_high",
-            "shown"]  # fmt: skip
+    cols = [
+        "claim_id",
+        "label",
+        "evidence",
+        "platform",
+        "part",
+        "verdict",
+        "direction",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "claimed",
+        "relative",
+        "rel_low",
+        "rel_high",
+        "shown",
+    ]
     return d[cols]
 
 

@@ -100,8 +100,10 @@ def c08_rows(pub_row, margin=config.MARGIN) -> list[dict]:
             avg = float(g["value"].mean())
             if tier == "micro":
                 v, d = point_verdict(avg, band(micro_price, margin))
-                what = f"the micro average inside ${micro_price * margin[0]:,.0f}-" \
-                    f"{micro_price * margin[1]:,.0f}?"  # fmt: skip
+                what = (
+                    f"the micro average inside ${micro_price * margin[0]:,.0f}-"
+                    f"{micro_price * margin[1]:,.0f}?"
+                )
             else:
                 v, d = ("consistent", "") if avg > claimed else ("inconsistent", "overstated")
                 what = f"the {tier} average over ${claimed:,.0f}?"
@@ -115,7 +117,7 @@ def c08_rows(pub_row, margin=config.MARGIN) -> list[dict]:
                     estimand=f"average payment per sponsored post, {tier} "
                     f"({', '.join(g['band_label'])})",
                     definition="mean payment per sponsored post, USD",
-                )  # fmt: skip
+                )
             )
         by = {p.part: p.verdict for p in parts}
         ok = by.get("macro") == "consistent" and by.get("micro") == "consistent"

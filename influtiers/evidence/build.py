@@ -87,11 +87,23 @@ def build_evidence(
 
         def agg(by):
             frames = [
-                run(evidence_sql(src, cols, defs, trim=trim, by=by, currency=currency,
-                                 dialect=dialect, partition=p, ranked=rk, trimmed=tr,
-                                 followers=not by))
+                run(
+                    evidence_sql(
+                        src,
+                        cols,
+                        defs,
+                        trim=trim,
+                        by=by,
+                        currency=currency,
+                        dialect=dialect,
+                        partition=p,
+                        ranked=rk,
+                        trimmed=tr,
+                        followers=not by,
+                    )
+                )
                 for p in parts
-            ]  # fmt: skip
+            ]
             return pd.concat(frames, ignore_index=True) if k > 1 else frames[0]
 
         influencers = finish(with_followers(agg(())))

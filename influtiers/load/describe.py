@@ -124,7 +124,7 @@ def describe(
                 date,
                 _ts_text(q("posted_at"), dialect),
                 f"posted after {plausibility.now[:10]} (in the future)",
-            )  # fmt: skip
+            )
         )
     rate = implausible_rate_sql(layout, plausibility, dialect)
     if rate:
@@ -136,7 +136,7 @@ def describe(
                 detail,
                 f"with an engagement rate above {plausibility.threshold:g} ({plausibility.video:g} "
                 "on video platforms)",
-            )  # fmt: skip
+            )
         )
     if not checks:
         return out

@@ -76,8 +76,14 @@ def resolve_inputs(source, adapter: str | None, label: str | None) -> Inputs:
             raise DataError("adapter= applies to files and directories, not to a DataFrame")
         r = FrameTable(source)
         df = r.df
-        return Inputs(r.name, label or "DataFrame", [r], files=[None], columns=r.columns,
-                      sha=Background(lambda: frame_sha256(df)))  # fmt: skip
+        return Inputs(
+            r.name,
+            label or "DataFrame",
+            [r],
+            files=[None],
+            columns=r.columns,
+            sha=Background(lambda: frame_sha256(df)),
+        )
     desc, bundled_name = None, None
     if isinstance(source, str) and not Path(source).exists():
         bundled = resolve_bundled(source)
@@ -101,10 +107,16 @@ def resolve_inputs(source, adapter: str | None, label: str | None) -> Inputs:
             root = path if path.is_dir() else path.parent
             files = sorted(p for p in root.rglob("*") if p.is_file()) if path.is_dir() else [path]
             return Inputs(
-                desc or str(path), label or path.name, adapter=read, adapter_name=ad.name,
-                paths=[p.resolve() for p in files], show_files=True, columns=list(read.columns),
-                notes=read.notes, sha=Background(lambda: file_sha256(files, root if path.is_dir() else None)),
-            )  # fmt: skip
+                desc or str(path),
+                label or path.name,
+                adapter=read,
+                adapter_name=ad.name,
+                paths=[p.resolve() for p in files],
+                show_files=True,
+                columns=list(read.columns),
+                notes=read.notes,
+                sha=Background(lambda: file_sha256(files, root if path.is_dir() else None)),
+            )
         if path.is_dir():
             try:
                 paths = expand_paths(path)
@@ -132,11 +144,20 @@ def resolve_inputs(source, adapter: str | None, label: str | None) -> Inputs:
     notes = [n for r in readers for n in r.notes]
     root = paths[0].parent if len(paths) == 1 else None
     return Inputs(
-        desc or str(paths[0]), lbl, readers, paths=[p.resolve() for p in paths],
-        files=[str(p) for p in paths], show_files=len(paths) > 1, columns=columns,
-        warnings=warnings, notes=notes, synthetic=bundled_name == "demo" or any(_is_synthetic(r) for r in readers),
-        sha=Background(lambda: file_sha256(paths, None if len(paths) == 1 else _common_root(paths))),
-    )  # fmt: skip
+        desc or str(paths[0]),
+        lbl,
+        readers,
+        paths=[p.resolve() for p in paths],
+        files=[str(p) for p in paths],
+        show_files=len(paths) > 1,
+        columns=columns,
+        warnings=warnings,
+        notes=notes,
+        synthetic=bundled_name == "demo" or any(_is_synthetic(r) for r in readers),
+        sha=Background(
+            lambda: file_sha256(paths, None if len(paths) == 1 else _common_root(paths))
+        ),
+    )
 
 
 def _common_root(paths: list[Path]) -> Path | None:
@@ -333,20 +354,43 @@ def load(
         def run(sql: str) -> list:
             return con.execute(sql).fetchall()
 
-    found = describe(run, layout, view, plausibility=plaus, quarantined=quarantine_implausible,
-                     files=inp.files, show_files=inp.show_files, dialect=engine)  # fmt: skip
+    found = describe(
+        run,
+        layout,
+        view,
+        plausibility=plaus,
+        quarantined=quarantine_implausible,
+        files=inp.files,
+        show_files=inp.show_files,
+        dialect=engine,
+    )
     if engine == "spark":
         spark.catalog.dropTempView(view)
     report = ValidationReport(
-        source=inp.desc, columns=col_src, warnings=warnings + found.warnings,
-        adapter=inp.adapter_name, notes=list(inp.notes) + found.notes, flags=found.flags,
-        findings=found.findings, **fields,
-    )  # fmt: skip
+        source=inp.desc,
+        columns=col_src,
+        warnings=warnings + found.warnings,
+        adapter=inp.adapter_name,
+        notes=list(inp.notes) + found.notes,
+        flags=found.flags,
+        findings=found.findings,
+        **fields,
+    )
     ds = Dataset(
-        label=inp.label, source=source, paths=inp.paths, sha256=inp.sha, synthetic=inp.synthetic,
-        adapter=inp.adapter_name, engine=engine, report=report, columns=layout.out_columns,
-        con=con, spark=spark if engine == "spark" else None, frame=frame, cleanup=cleanup,
-    )  # fmt: skip
+        label=inp.label,
+        source=source,
+        paths=inp.paths,
+        sha256=inp.sha,
+        synthetic=inp.synthetic,
+        adapter=inp.adapter_name,
+        engine=engine,
+        report=report,
+        columns=layout.out_columns,
+        con=con,
+        spark=spark if engine == "spark" else None,
+        frame=frame,
+        cleanup=cleanup,
+    )
     if strict and report.quarantined:
         first = report.store.frame(5)
         ds.close()

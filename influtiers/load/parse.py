@@ -28,8 +28,6 @@ import pyarrow.compute as pc
 from .. import schema
 
 __all__ = [
-    "CURRENCY_CODES",
-    "CURRENCY_SYMBOLS",
     "HIDDEN_SENTINEL_COLUMNS",
     "ID_COLUMNS",
     "ID_MISSING_TOKENS",
@@ -37,16 +35,18 @@ __all__ = [
     "NO_PERCENT",
     "QUOTES",
     "WHITESPACE",
+    "as_series",
     "bools_arrow",
+    "combined",
     "dates_arrow",
-    "money_arrow",
+    "is_arrow",
     "numbers_arrow",
     "numbers_arrow_ex",
     "parse_bool",
     "parse_count",
     "parse_dates",
-    "parse_money",
     "parse_numbers",
+    "parse_one",
     "parse_strings",
     "strings_arrow",
     "unparseable_mask",
@@ -54,9 +54,25 @@ __all__ = [
 
 #: Cell text (after ``strip().lower()``) that means "missing" in any column.
 MISSING_TOKENS = frozenset(
-    {"", "n/a", "na", "-", "--", "—", "–", "#valor!", "#value!", "#n/a", "#div/0!", "null",
-     "none", "nan", "nat", "<na>"}
-)  # fmt: skip
+    {
+        "",
+        "n/a",
+        "na",
+        "-",
+        "--",
+        "—",
+        "–",
+        "#valor!",
+        "#value!",
+        "#n/a",
+        "#div/0!",
+        "null",
+        "none",
+        "nan",
+        "nat",
+        "<na>",
+    }
+)
 #: In id and text columns a lone ``-`` is a value, not a missing marker.
 ID_MISSING_TOKENS = MISSING_TOKENS - {"-"}
 #: Quote and apostrophe characters stripped from both ends of a cell (paired or not) before
@@ -84,7 +100,7 @@ UTC_US = pa.timestamp("us", tz="UTC")
 
 
 # ------------------------------------------------------------------ helpers
-def _series(values) -> pd.Series:
+def as_series(values) -> pd.Series:
     if isinstance(values, pd.Series):
         return values
     if isinstance(values, pa.ChunkedArray | pa.Array):
@@ -92,11 +108,11 @@ def _series(values) -> pd.Series:
     return pd.Series(values)
 
 
-def _is_arrow(values) -> bool:
+def is_arrow(values) -> bool:
     return isinstance(values, pa.Array | pa.ChunkedArray)
 
 
-def _combined(values) -> pa.Array:
+def combined(values) -> pa.Array:
     return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
@@ -133,7 +149,7 @@ def _decimal_comma(num: str) -> tuple[str | None, bool]:
     return num, False
 
 
-def _parse_one(text: str, decimal: str = ".") -> tuple[float, str]:
+def parse_one(text: str, decimal: str = ".") -> tuple[float, str]:
     """Parse one string: (value, kind) with kind 'missing', 'number', 'percent', 'bad' or
     'ambiguous' (``decimal=","``: a cell a decimal-comma file cannot mean unambiguously)."""
     t = unquote(text).lower()
@@ -190,7 +206,7 @@ def _slow_numbers(
             failed[i] = True  # a list, dict, ... in a numeric column
             continue
         if v not in cache:
-            cache[v] = _parse_one(v, decimal)
+            cache[v] = parse_one(v, decimal)
         val, kind = cache[v]
         if kind == "ambiguous" and ambiguous is not None:
             ambiguous[i] = True
@@ -212,7 +228,7 @@ def parse_numbers(
     file (``15.000`` is 15000, ``2,5`` is 2.5); its ambiguous cells are marked in the
     boolean array ``ambiguous`` when one is given (else they fail).
     """
-    s = _series(values)
+    s = as_series(values)
     idx = s.index
     if len(s) == 0:
         return pd.Series([], index=idx, dtype="float64"), pd.Series([], index=idx, dtype=bool)
@@ -240,8 +256,9 @@ def parse_numbers(
         out[failed] = np.nan
         slow = np.isnan(fast) & ~isna & ~is_bool
         if slow.any():
-            _slow_numbers(obj.to_numpy(), np.flatnonzero(slow), out, failed, column, decimal,
-                          ambiguous)  # fmt: skip
+            _slow_numbers(
+                obj.to_numpy(), np.flatnonzero(slow), out, failed, column, decimal, ambiguous
+            )
     if hidden and column in HIDDEN_SENTINEL_COLUMNS:
         out[out == -1] = np.nan
     return pd.Series(out, index=idx, dtype="float64"), pd.Series(failed, index=idx, dtype=bool)
@@ -272,8 +289,8 @@ def numbers_arrow_ex(
     ([15000.0, 2.5, None, None], [False, False, False, True], [False, False, True, False])
     """
     none = np.zeros(len(values), dtype=bool)
-    if _is_arrow(values):
-        arr = _combined(values)
+    if is_arrow(values):
+        arr = combined(values)
         t = arr.type
         if pa.types.is_dictionary(t):
             arr, t = arr.dictionary_decode(), t.value_type
@@ -457,7 +474,7 @@ def parse_dates(values) -> tuple[pd.Series, pd.Series]:
     >>> d.dt.strftime("%Y-%m-%d").tolist(), bad.tolist()
     (['2020-11-06', '2020-11-06', nan, nan], [False, False, False, True])
     """
-    s = _series(values)
+    s = as_series(values)
     idx = s.index
     none = pd.Series(np.zeros(len(s), dtype=bool), index=idx)
     if len(s) == 0:
@@ -481,8 +498,8 @@ def dates_arrow(values) -> tuple[pa.Array, np.ndarray]:
     >>> [str(v) for v in arr.to_pylist()], bad.tolist()
     (['2020-01-02 00:00:00+00:00', 'None', 'None'], [False, True, False])
     """
-    if _is_arrow(values):
-        arr = _combined(values)
+    if is_arrow(values):
+        arr = combined(values)
         if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
             if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:
                 arr = arr.cast(pa.timestamp(arr.type.unit, tz="UTC"))
@@ -506,7 +523,7 @@ def parse_bool(values) -> tuple[pd.Series, pd.Series]:
     >>> v.tolist(), bad.tolist()
     ([True, False, <NA>, True, <NA>], [False, False, False, False, True])
     """
-    s = _series(values)
+    s = as_series(values)
     idx = s.index
     if pd.api.types.is_bool_dtype(s.dtype):
         return s.astype("boolean"), pd.Series(np.zeros(len(s), dtype=bool), index=idx)
@@ -544,8 +561,8 @@ def bools_arrow(values) -> tuple[pa.Array, np.ndarray]:
     >>> arr.to_pylist(), bad.tolist()
     ([True, False, None], [False, False, True])
     """
-    if _is_arrow(values) and pa.types.is_boolean(values.type):
-        return _combined(values), np.zeros(len(values), dtype=bool)
+    if is_arrow(values) and pa.types.is_boolean(values.type):
+        return combined(values), np.zeros(len(values), dtype=bool)
     vals, failed = parse_bool(values)
     arr = pa.array(vals.to_numpy(dtype=object, na_value=None), pa.bool_())
     return arr, failed.to_numpy(dtype=bool)
@@ -564,7 +581,7 @@ def parse_strings(values, *, lower: bool = False, ident: bool = False) -> pd.Ser
     >>> parse_strings(["NA", "'n/a'", ""]).tolist(), parse_strings(["NA", ""], ident=True).tolist()
     ([<NA>, <NA>, <NA>], ['NA', <NA>])
     """
-    s = _series(values)
+    s = as_series(values)
     if pd.api.types.is_float_dtype(s.dtype):
         whole = s.dropna()
         if len(whole) and np.all(np.mod(whole, 1) == 0):
@@ -589,8 +606,8 @@ def strings_arrow(values, *, lower: bool = False, ident: bool = False) -> pa.Arr
     >>> strings_arrow(pa.array([" null ", ""]), ident=True).to_pylist()
     ['null', None]
     """
-    if _is_arrow(values):
-        arr = _combined(values)
+    if is_arrow(values):
+        arr = combined(values)
         if pa.types.is_dictionary(arr.type):
             arr = arr.dictionary_decode()
         if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
@@ -606,94 +623,3 @@ def strings_arrow(values, *, lower: bool = False, ident: bool = False) -> pa.Arr
             return arr.cast(pa.string())
     s = parse_strings(values, lower=lower, ident=ident)
     return pa.array(s.to_numpy(dtype=object, na_value=None), pa.string())
-
-
-# ------------------------------------------------------------------ money
-#: Currency symbols (and prefixed dollars) and the ISO 4217 code they stand for.
-CURRENCY_SYMBOLS = {
-    "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "r$": "BRL",
-    "c$": "CAD", "a$": "AUD", "₩": "KRW", "₺": "TRY", "₽": "RUB", "₱": "PHP", "₦": "NGN",
-}  # fmt: skip
-#: ISO 4217 codes recognised next to an amount (``USD 90``, ``90 eur``).
-CURRENCY_CODES = frozenset(
-    "USD EUR GBP JPY CNY INR BRL CAD AUD CHF SEK NOK DKK ISK PLN CZK HUF RON BGN UAH RUB TRY "
-    "MXN ARS CLP COP PEN UYU ZAR NGN KES GHS EGP MAD SAR AED QAR KWD ILS KRW SGD HKD TWD THB "
-    "IDR MYR PHP VND NZD PKR BDT LKR".split()
-)
-_SYM = "|".join(re.escape(k) for k in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
-_MONEY_HINT = "[A-Za-z" + "".join(k for k in CURRENCY_SYMBOLS if len(k) == 1) + "]"
-_MONEY = re.compile(
-    rf"^(?P<pre>{_SYM}|[a-z]{{3}}(?![a-z]))?\s*(?P<num>.*?)\s*(?P<post>{_SYM}|[a-z]{{3}})?$"
-)
-
-
-def parse_money(text: str, decimal: str = ".") -> tuple[float, str | None, str]:
-    """One price as written: ``(amount, ISO currency or None, kind)`` with the kinds of
-    :func:`_parse_one`. ``$1,200``, ``€350``, ``USD 90``, ``90 usd`` and ``1.2k EUR`` carry
-    their currency; a bare number has none.
-
-    >>> parse_money("$1,200"), parse_money("€350"), parse_money("USD 90"), parse_money("12")
-    ((1200.0, 'USD', 'number'), (350.0, 'EUR', 'number'), (90.0, 'USD', 'number'), (12.0, None, 'number'))
-    """
-    t = unquote(text).lower()
-    m = _MONEY.match(t) if t not in MISSING_TOKENS else None
-    cur = None
-    if m and (m.group("pre") or m.group("post")) and not (m.group("pre") and m.group("post")):
-        sym = m.group("pre") or m.group("post")
-        code = CURRENCY_SYMBOLS.get(sym, sym.upper())
-        if code in CURRENCY_CODES:
-            if not m.group("num"):
-                return math.nan, None, "bad"  # a currency and no amount
-            cur, t = code, m.group("num")
-    value, kind = _parse_one(t, decimal)
-    return value, (cur if kind == "number" else None), kind
-
-
-def money_arrow(values, decimal: str = "."):
-    """Prices as Arrow ``float64`` amounts and ``string`` currencies (from a symbol or code
-    in the cell, else null), with masks of failed and ambiguous cells. Typed numbers pass
-    through with no currency.
-
-    >>> amt, cur, bad, amb = money_arrow(pa.array(["$1,200", "€350", "USD 90", "12", "x"]))
-    >>> amt.to_pylist(), cur.to_pylist(), bad.tolist()
-    ([1200.0, 350.0, 90.0, 12.0, None], ['USD', 'EUR', 'USD', None, None], [False, False, False, False, True])
-    """
-    n = len(values)
-    if _is_arrow(values):
-        arr = _combined(values)
-        if pa.types.is_dictionary(arr.type):
-            arr = arr.dictionary_decode()
-        text = pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
-        if not text or not pc.any(pc.match_substring_regex(arr, _MONEY_HINT)).as_py():
-            # numbers only (no symbol, no letters): the fast path of plain numbers
-            x, failed, amb = numbers_arrow_ex(arr, "cost", decimal)
-            return x, pa.nulls(n, pa.string()), failed, amb
-        obj = np.asarray(arr.to_pylist(), dtype=object)
-    else:
-        obj = _series(values).astype(object).to_numpy()
-    amount = np.full(n, np.nan)
-    cur = np.full(n, None, dtype=object)
-    failed = np.zeros(n, dtype=bool)
-    amb = np.zeros(n, dtype=bool)
-    cache: dict[str, tuple[float, str | None, str]] = {}
-    for i, v in enumerate(obj):
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            continue
-        if isinstance(v, bool | np.bool_) or not isinstance(v, str | int | float | np.number):
-            failed[i] = True
-            continue
-        if not isinstance(v, str):
-            amount[i] = float(v) if math.isfinite(float(v)) else np.nan
-            failed[i] = not math.isfinite(float(v))
-            continue
-        if v not in cache:
-            cache[v] = parse_money(v, decimal)
-        val, c, kind = cache[v]
-        if kind == "ambiguous":
-            amb[i] = True
-        elif kind in ("bad", "percent"):
-            failed[i] = True
-        else:
-            amount[i], cur[i] = val, c
-    return (pa.array(amount, pa.float64(), from_pandas=True), pa.array(cur, pa.string()),
-            failed, amb)  # fmt: skip

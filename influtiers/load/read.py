@@ -60,10 +60,17 @@ __all__ = [
 #: Rows per chunk of the Python parse.
 CHUNK_ROWS = 262_144
 SUFFIX_KIND = {
-    ".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv", ".psv": "csv",
-    ".parquet": "parquet", ".pq": "parquet",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
-}  # fmt: skip
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".txt": "csv",
+    ".psv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+}
 _SAMPLE = 65536
 
 
@@ -498,11 +505,13 @@ def read_table(path) -> pd.DataFrame:
         return pq.read_table(t.path).to_pandas()
     parts = [
         pd.DataFrame(
-            {c: (v.to_pandas() if isinstance(v, pa.ChunkedArray | pa.Array) else v.to_numpy())
-             for c, v in ch.columns.items()}
+            {
+                c: (v.to_pandas() if isinstance(v, pa.ChunkedArray | pa.Array) else v.to_numpy())
+                for c, v in ch.columns.items()
+            }
         )
         for ch in t.chunks()
-    ]  # fmt: skip
+    ]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in t.columns})
     return pd.concat(parts, ignore_index=True)

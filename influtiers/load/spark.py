@@ -221,9 +221,13 @@ def _count(spark, layout, tag: str, inp) -> tuple:
         )
     )
     qsql = quarantine_sql(
-        layout, f"_ruled_{tag}", f"_dups_{tag}", f"_files_{tag}", show_files=inp.show_files,
+        layout,
+        f"_ruled_{tag}",
+        f"_dups_{tag}",
+        f"_files_{tag}",
+        show_files=inp.show_files,
         dialect="spark",
-    )  # fmt: skip
+    )
     rows_in = sum(counts.values())
     reasons: dict[str, int] = {}
     first_rows: dict[str, list] = {}

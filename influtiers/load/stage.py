@@ -30,12 +30,12 @@ import pyarrow as pa
 from .. import schema
 from ..errors import DataError, DataFileNotFoundError
 from .columns import map_columns
+from .money import money_arrow
 from .parse import (
     ID_COLUMNS,
     UTC_US,
     bools_arrow,
     dates_arrow,
-    money_arrow,
     numbers_arrow_ex,
     strings_arrow,
 )
@@ -194,8 +194,9 @@ def _currencies(column: pa.Array | None, symbol: pa.Array) -> tuple[pa.Array, np
         bool,
         len(sym),
     )
-    return pa.array([a if a is not None else b for a, b in zip(col, sym, strict=True)],
-                    pa.string()), clash  # fmt: skip
+    return pa.array(
+        [a if a is not None else b for a, b in zip(col, sym, strict=True)], pa.string()
+    ), clash
 
 
 def _text(s: pd.Series) -> pa.Array:

@@ -96,8 +96,10 @@ def finding(data: RunData, claim_id: str, label: str | None, *, overall: bool = 
             continue
         lo, hi = number(r.get("ci_low")), number(r.get("ci_high"))
         ci = interval(lo, hi, "number")
-        texts.append(f"{claim_id}{where} {verdict}, estimate {significant(est)}" + (
-            f" ({ci.replace('–', ' to ')})" if ci else ""))  # fmt: skip
+        texts.append(
+            f"{claim_id}{where} {verdict}, estimate {significant(est)}"
+            + (f" ({ci.replace('–', ' to ')})" if ci else "")
+        )
     return "; ".join(texts) or f"{claim_id}: no ledger row"
 
 

@@ -24,8 +24,16 @@ from .sentences import (
 )
 
 #: Verdicts in the order tallies show them (each data verdict next to its published twin).
-DISPLAY_ORDER = ("supported", "consistent", "contradicted", "inconsistent", "inconclusive",
-                 "not-testable", "descriptive", "error")  # fmt: skip
+DISPLAY_ORDER = (
+    "supported",
+    "consistent",
+    "contradicted",
+    "inconsistent",
+    "inconclusive",
+    "not-testable",
+    "descriptive",
+    "error",
+)
 #: Card groups, in page order: claims with a data verdict, then the others by evidence type.
 DATA_GROUP = "data"
 

@@ -39,7 +39,7 @@ from scipy import stats as st
 from ._data import definition_label, per_value
 from .glm import poisson_fit
 from .results import MIN_GROUP, InsufficientData, StatResult, check_sizes
-from .shape import fieller_set, lind_mehlum
+from .shape import fieller_set, lind_mehlum, safe_exp
 
 FE = "all (platform FE)"
 
@@ -114,8 +114,9 @@ def fe_ratio(
     flags = check_sizes(sizes)
     X = np.column_stack([np.ones(len(y)), is_a, platform_dummies(sub[platform])])
     if model == "ppml":
-        fit = poisson_fit(y, X, np.zeros(len(y)),
-                          names=["intercept", f"tier {a}", *platform_names(sub[platform])])  # fmt: skip
+        fit = poisson_fit(
+            y, X, np.zeros(len(y)), names=["intercept", f"tier {a}", *platform_names(sub[platform])]
+        )
         beta, cov, df = fit.params, fit.cov_cv3, fit.df
         how = "PPML of the influencer values on tier + platform (common ratio)"
     else:
@@ -229,21 +230,19 @@ def fe_inverted_u(
     xl, xh = float(x.min()), float(x.max())
     lm = lind_mehlum(b, V, dist, xl, xh)
     q = float(dist.ppf(1 - alpha / 2))
-    fs = fieller_set(float(b[1]), float(b[2]), V, q).map(lambda v: math.exp(v + center))
+    fs = fieller_set(float(b[1]), float(b[2]), V, q).map(lambda v: safe_exp(v + center))
     n_plat = sub[platform].astype("string").fillna("unknown").nunique()
     how = f"PPML of {what} on a quadratic in log followers" + (
         f" + {n_plat} platform intercepts" if n_plat > 1 else ""
     )
-    return _shape_result(lm, fs, b, center, q, xl, xh, alpha, flags, int(keep.sum()), fit.df,
-                         how + ", CV3 SE")  # fmt: skip
+    return _shape_result(
+        lm, fs, b, center, q, xl, xh, alpha, flags, int(keep.sum()), fit.df, how + ", CV3 SE"
+    )
 
 
 def _shape_result(lm, fs, b, center, q, xl, xh, alpha, flags, n, df, how) -> StatResult:
     def fol(v):
-        w = v + center
-        if not math.isfinite(w) or w > 700:
-            return math.inf if w > 0 else 0.0
-        return math.exp(max(w, -700.0))
+        return safe_exp(v + center)
 
     if lm["p_inverted_u"] < alpha and lm["inside"]:
         verdict = "inverted-u"
@@ -266,13 +265,13 @@ def _shape_result(lm, fs, b, center, q, xl, xh, alpha, flags, n, df, how) -> Sta
             "b1": float(b[1]),
             "b2": float(b[2]),
             "df": float(df),
-        },  # fmt: skip
+        },
         p_value=lm["p_inverted_u"],
         p_values={
             "lind_mehlum": lm["p_inverted_u"],
             "u_shape": lm["p_u"],
             "monotone": lm["p_monotone"],
-        },  # fmt: skip
+        },
         n_influencers={"all": n},
         method=f"{how}, t with {df} df; Lind-Mehlum test; Fieller set",
         unit="influencer",

@@ -164,12 +164,12 @@ def threshold_ratio(
             lo90, hi90 = (float(v) for v in np.quantile(reps, [a, 1 - a]))
             p_at_least = float(np.mean(reps <= threshold))
             p_below = float(np.mean(reps >= threshold))
-            how = f"cluster bootstrap of influencers ({n_resamples} resamples, {bt.interval} interval)"  # fmt: skip
+            how = f"cluster bootstrap of influencers ({n_resamples} resamples, {bt.interval} interval)"
         else:  # large samples (no resampling): t on the log ratio
             lo90, hi90 = bt.ci90
             u = (math.log(threshold) - math.log(bt.estimate)) / bt.se_log
             p_at_least, p_below = float(st.t.cdf(u, bt.df)), float(st.t.sf(u, bt.df))
-            how = f"{bt.interval} interval, no resampling ({min(sizes.values())} influencers or more per tier)"  # fmt: skip
+            how = f"{bt.interval} interval, no resampling ({min(sizes.values())} influencers or more per tier)"
         return StatResult(
             test="threshold_ratio",
             estimate=bt.estimate,

@@ -342,8 +342,12 @@ def inverted_u(
         x = d["logf"] - center
         X = np.column_stack([np.ones(n_inf), x, x**2])
         if method == "ppml":
-            fit = poisson_fit(d["y"], X, d["offset"],
-                              names=("intercept", "log followers", "log followers squared"))  # fmt: skip
+            fit = poisson_fit(
+                d["y"],
+                X,
+                d["offset"],
+                names=("intercept", "log followers", "log followers squared"),
+            )
             how = "PPML of influencer sums (= post-level, clustered), CV3 SE"
             b = np.asarray(fit.params, float)
             V = np.asarray(fit.cov_cv3, float)
@@ -486,8 +490,20 @@ def slopes_by_segment(
                 p_less_than_0=ts["p_less"],
             )
         rows.append(row)
-    cols = ["segment", "min_followers", "n_influencers", "rate_slope", "se", "df", "ci_low",
-            "ci_high", "ci90_low", "ci90_high", "p_value", "p_less_than_0"]  # fmt: skip
+    cols = [
+        "segment",
+        "min_followers",
+        "n_influencers",
+        "rate_slope",
+        "se",
+        "df",
+        "ci_low",
+        "ci_high",
+        "ci90_low",
+        "ci90_high",
+        "p_value",
+        "p_less_than_0",
+    ]
     return pd.DataFrame(rows).reindex(columns=cols)
 
 

@@ -29,6 +29,19 @@ from dataclasses import dataclass
 import numpy as np
 
 
+def safe_exp(w: float) -> float:
+    """``exp(w)`` that saturates instead of overflowing: ``inf`` above 700 (and for
+    ``+inf``), 0 for ``-inf`` and NaN, ``exp(-700)`` at the bottom; turning points on the
+    log-follower scale lie absurdly far out when a curve is nearly straight.
+
+    >>> safe_exp(0.0), safe_exp(1e6), safe_exp(-1e6) > 0
+    (1.0, inf, True)
+    """
+    if not math.isfinite(w) or w > 700:
+        return math.inf if w > 0 else 0.0
+    return math.exp(max(w, -700.0))
+
+
 @dataclass(frozen=True)
 class FiellerSet:
     """``{x: (b1 + 2 b2 x)^2 <= q^2 Var(b1 + 2 b2 x)}``: ``kind`` is ``"bounded"``
@@ -131,4 +144,4 @@ def lind_mehlum(b, V, dist, xl: float, xh: float) -> dict:
     }
 
 
-__all__ = ["FiellerSet", "fieller_set", "lind_mehlum"]
+__all__ = ["FiellerSet", "fieller_set", "lind_mehlum", "safe_exp"]

@@ -56,8 +56,19 @@ CITATION = (
     "In Proceedings of The Web Conference (WWW) 2020, pp. 2878-2884. "
     "doi:10.1145/3366423.3380052"
 )
-COLUMNS = ("platform", "account_id", "post_id", "posted_at", "followers", "likes", "comments",
-           "views", "sponsored", "brand", "category")  # fmt: skip
+COLUMNS = (
+    "platform",
+    "account_id",
+    "post_id",
+    "posted_at",
+    "followers",
+    "likes",
+    "comments",
+    "views",
+    "sponsored",
+    "brand",
+    "category",
+)
 #: Records per Arrow batch.
 BATCH = 20_000
 _FILE_RE = re.compile(r"^(?P<user>.+)-(?P<pid>[^-]+)\.info$")
@@ -302,10 +313,16 @@ class Kim2020Adapter:
             f, why = _read_doc(p)
             if f is None:
                 recs.append(
-                    {"_file": rel, "_row": 1, "_pre_reason": "unreadable_record",
-                     "_pre_column": "", "_pre_detail": why, "account_id": prefix,
-                     "post_id": file_pid}
-                )  # fmt: skip
+                    {
+                        "_file": rel,
+                        "_row": 1,
+                        "_pre_reason": "unreadable_record",
+                        "_pre_column": "",
+                        "_pre_detail": why,
+                        "account_id": prefix,
+                        "post_id": file_pid,
+                    }
+                )
             else:
                 old += bool(f.pop("_old_format"))
                 owner = f.pop("owner")

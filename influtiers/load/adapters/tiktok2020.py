@@ -41,9 +41,20 @@ CITATION = (
     "scraped November 2020. UCLA DataRes research project dataset."
 )
 COLUMNS = (
-    "id", "create_time", "user_name", "hashtags", "song", "video_length", "n_likes",
-    "n_shares", "n_comments", "n_plays", "n_followers", "n_total_likes", "n_total_vids",
-)  # fmt: skip
+    "id",
+    "create_time",
+    "user_name",
+    "hashtags",
+    "song",
+    "video_length",
+    "n_likes",
+    "n_shares",
+    "n_comments",
+    "n_plays",
+    "n_followers",
+    "n_total_likes",
+    "n_total_vids",
+)
 #: Columns a file must have to be read by this adapter.
 REQUIRED = ("id", "create_time", "user_name", "n_likes", "n_comments", "n_followers")
 RENAME = {
@@ -59,19 +70,38 @@ RENAME = {
 #: Alternative names (normalised, :func:`influtiers.load.columns.norm_name`) of the columns
 #: in re-exported parts.
 ALTERNATIVES = {
-    "video_id": "id", "videoid": "id",
-    "createtime": "create_time", "created_at": "create_time", "create_date": "create_time",
-    "username": "user_name", "user": "user_name", "author": "user_name",
-    "author_name": "user_name", "unique_id": "user_name",
-    "likes": "n_likes", "like_count": "n_likes", "likes_count": "n_likes",
-    "digg_count": "n_likes", "diggcount": "n_likes",
-    "shares": "n_shares", "share_count": "n_shares", "sharecount": "n_shares",
-    "comments": "n_comments", "comment_count": "n_comments", "commentcount": "n_comments",
-    "plays": "n_plays", "play_count": "n_plays", "playcount": "n_plays", "views": "n_plays",
+    "video_id": "id",
+    "videoid": "id",
+    "createtime": "create_time",
+    "created_at": "create_time",
+    "create_date": "create_time",
+    "username": "user_name",
+    "user": "user_name",
+    "author": "user_name",
+    "author_name": "user_name",
+    "unique_id": "user_name",
+    "likes": "n_likes",
+    "like_count": "n_likes",
+    "likes_count": "n_likes",
+    "digg_count": "n_likes",
+    "diggcount": "n_likes",
+    "shares": "n_shares",
+    "share_count": "n_shares",
+    "sharecount": "n_shares",
+    "comments": "n_comments",
+    "comment_count": "n_comments",
+    "commentcount": "n_comments",
+    "plays": "n_plays",
+    "play_count": "n_plays",
+    "playcount": "n_plays",
+    "views": "n_plays",
     "view_count": "n_plays",
-    "followers": "n_followers", "followers_count": "n_followers",
-    "follower_count": "n_followers", "fans": "n_followers", "fan_count": "n_followers",
-}  # fmt: skip
+    "followers": "n_followers",
+    "followers_count": "n_followers",
+    "follower_count": "n_followers",
+    "fans": "n_followers",
+    "fan_count": "n_followers",
+}
 
 
 def _header(path: Path) -> list[str]:
@@ -187,8 +217,12 @@ class TikTok2020Adapter:
             want = [col[c] for c in ("id", "user_name", "n_followers", "n_likes", "n_comments")]
             for ch in t.chunks(columns=want):
                 usable = _usable(ch, names)
-                for v, r, u in zip(ch.columns[col["id"]].to_pylist(), ch.rows.tolist(),
-                                   usable.tolist(), strict=True):  # fmt: skip
+                for v, r, u in zip(
+                    ch.columns[col["id"]].to_pylist(),
+                    ch.rows.tolist(),
+                    usable.tolist(),
+                    strict=True,
+                ):
                     vid = (v or "").strip()
                     if not vid:
                         continue
