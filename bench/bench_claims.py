@@ -65,21 +65,31 @@ def hand_child(data: str) -> None:
 
 def stages_child(data: str, opts: dict) -> None:
     t0 = time.perf_counter()
+    import resource
+
     from influtiers.analysis import analyse, evidence_options
     from influtiers.evidence import build_evidence
     from influtiers.load import load
 
+    def peak() -> float:  # MiB so far
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
     out = {"imports": time.perf_counter() - t0}
+    rss = {"imports": peak()}
     t = time.perf_counter()
     ds = load(sorted(glob.glob(data)), **opts)
     out["load"] = time.perf_counter() - t
+    rss["load"] = peak()
     t = time.perf_counter()
     ev = build_evidence(ds, **evidence_options(None, "claims", None, ds.columns))
     out["evidence"] = time.perf_counter() - t
+    rss["evidence"] = peak()
     ds.close()
     t = time.perf_counter()
     analyse(ev)
     out["claims"] = time.perf_counter() - t
+    rss["claims"] = peak()
+    out["peak_rss_mib"] = rss
     print(json.dumps(out))
 
 
@@ -165,7 +175,13 @@ def main(argv=None) -> None:
         lines.append(f"| {case} | {w:.2f} | {c:.2f} | {r:.0f} | {ratios} |")
     if "stages" in extra:
         s = extra["stages"]
+        rss = s.pop("peak_rss_mib", {})
         lines += ["", "stages (seconds): " + ", ".join(f"{k} {v:.2f}" for k, v in s.items())]
+        if rss:
+            lines += [
+                "peak RSS after each stage (MiB): "
+                + ", ".join(f"{k} {v:.0f}" for k, v in rss.items())
+            ]
     text = "\n".join(lines) + "\n"
     print(text)
     if a.out:

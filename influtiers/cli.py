@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -217,7 +218,6 @@ def _quarantine_target(path, inputs: Sequence) -> Path:
         raise UsageError(
             f"--quarantine {q}: cannot create its folder ({e.strerror or e})"
         ) from None
-    import os
 
     if not os.access(q.parent, os.W_OK):
         raise UsageError(f"--quarantine {q}: the folder {q.parent} is not writable")
@@ -510,7 +510,13 @@ def _cfg_reproduce(p, single: bool = False):
     )
     if not single:
         p.add_argument("--only", help="comma-separated study numbers, e.g. 00,03 (default: all)")
-        p.add_argument("--jobs", type=int, default=1, help="notebooks executed in parallel")
+        p.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="notebooks executed in parallel, each in its own process (default: the "
+            "number of CPUs, at most 4)",
+        )
     p.add_argument(
         "--strict",
         action="store_true",
@@ -547,7 +553,7 @@ def _run_reproduce(args) -> int:
         currency=args.currency,
         out=args.out,
         only=only,
-        jobs=getattr(args, "jobs", 1),
+        jobs=getattr(args, "jobs", None) or min(os.cpu_count() or 1, 4),
         progress=not args.no_progress and sys.stderr.isatty(),
         log=_note,
     )

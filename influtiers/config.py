@@ -41,6 +41,11 @@ DEFINITION = "er_followers"
 DEFAULT_SCHEME = "highsocial-2024"
 #: Currency of the cost claims.
 CURRENCY = "USD"
+#: Accepted posts per hash partition of the evidence pass (DuckDB): above this the
+#: influencers are aggregated in disjoint partitions of ``account_id``, one after the other,
+#: so the per-influencer medians never hold more than this many values at once (a 100M-post
+#: input then fits a 3 GB memory limit).
+PARTITION_ROWS = 20_000_000
 #: Share cut at each end for an influencer's trimmed-mean rate.
 TRIM = 0.1
 #: Prices the evidence counts posts over (``cost_over_<t>_n``): C08's $10,000.

@@ -348,7 +348,8 @@ def _run_studies(entries_in, stage: Path, jobs: int, progress: bool, tqdm, log=N
     # cell-by-cell progress inside each notebook when they run one at a time
     work = [(e, str(stage), e.pop("_params"), progress and jobs == 1) for e in entries_in]
     pool = None
-    if int(jobs) <= 1:
+    jobs = min(int(jobs), len(work))  # no idle worker processes
+    if jobs <= 1:
         done = map(_run_study, work)
     else:  # processes, not threads: no state (working directory, ...) is shared
         ctx = multiprocessing.get_context("spawn")

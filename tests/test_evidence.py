@@ -329,6 +329,23 @@ def test_hash_partitions_give_the_same_evidence():
         evidence_sql("t", posts.columns, partition=(3, 3))
 
 
+def test_auto_partitions_follow_the_accepted_posts(monkeypatch):
+    """One hash partition per ``config.PARTITION_ROWS`` accepted posts (DuckDB), and the
+    partitioned evidence is the evidence."""
+    from influtiers import config
+    from influtiers.evidence.build import auto_partitions
+    from influtiers.load import load
+
+    with load("demo") as ds:
+        ref = build_evidence(ds)
+        assert auto_partitions(ds) == 1
+        monkeypatch.setattr(config, "PARTITION_ROWS", 10_000)
+        assert auto_partitions(ds) == math.ceil(ds.report.accepted / 10_000) > 2
+        got = build_evidence(ds)
+    assert_same(got.influencers, ref.influencers)
+    assert_same(got.by_sponsored, ref.by_sponsored)
+
+
 def test_ranked_definitions_only_get_medians():
     posts = random_posts(8, n=800)
     full = build_evidence(posts)

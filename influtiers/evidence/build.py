@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +49,16 @@ def posts_source(data):
     return data, False
 
 
+def auto_partitions(ds) -> int:
+    """Hash partitions of the evidence pass: one per ``config.PARTITION_ROWS`` accepted
+    posts on DuckDB (Spark spills on its own)."""
+    rep = getattr(ds, "report", None)
+    n = getattr(rep, "accepted", None)
+    if getattr(ds, "engine", "duckdb") != "duckdb" or not n:
+        return 1
+    return max(1, math.ceil(int(n) / config.PARTITION_ROWS))
+
+
 def build_evidence(
     data,
     *,
@@ -66,7 +77,8 @@ def build_evidence(
 
     The statements run in the dataset's engine (DuckDB or Spark); the results are small
     (one row per influencer). ``partitions`` (DuckDB) aggregates the influencers in that
-    many disjoint hash partitions of ``account_id``, bounding memory on very large inputs.
+    many disjoint hash partitions of ``account_id``, bounding memory on very large inputs
+    (default: one per ``config.PARTITION_ROWS`` accepted posts, :func:`auto_partitions`).
 
     ``ranked`` are the definitions that get the median rate (default: every definition),
     ``trimmed`` those that get the trimmed-mean rate too (default: the ranked ones).
@@ -82,7 +94,7 @@ def build_evidence(
         dialect = "spark" if ds.engine == "spark" else "duckdb"
         run = spark_runner(ds) if dialect == "spark" else duckdb_runner(ds)
         src = run.source
-        k = int(partitions or 1)
+        k = int(partitions or auto_partitions(ds))
         parts = [None] if k <= 1 else [(i, k) for i in range(k)]
 
         def agg(by):
