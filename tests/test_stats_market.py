@@ -162,3 +162,30 @@ def test_simpson_concentration_is_unbiased_and_hand_checked():
     truth = float((probs**2).sum())
     assert est["concentration"].mean() == pytest.approx(truth, abs=0.01)
     assert est["herfindahl"].mean() > truth + 0.05
+
+
+def test_ratio_of_sums_without_a_standard_error_is_insufficient(monkeypatch):
+    """A degenerate contrast (a zero CV3 variance, as on a 40k-post Kim-format set where one
+    influencer carried a tier's category concentration) is refused with a reason, never a
+    division by zero."""
+    import dataclasses
+
+    import influtiers.stats.market as market
+
+    real = market.poisson_fit
+
+    def zero_se(*a, **k):
+        fit = real(*a, **k)
+        return dataclasses.replace(fit, cov_cv3=np.zeros_like(fit.cov_cv3))
+
+    monkeypatch.setattr(market, "poisson_fit", zero_se)
+    t = pd.DataFrame(
+        {
+            "tier": ["micro"] * 12 + ["macro"] * 12,
+            "c": np.arange(24.0) + 1,
+            "e": 10.0,
+            "platform": "ig",
+        }
+    )
+    with pytest.raises(InsufficientData, match="no standard error"):
+        market.ratio_of_sums(t, "micro", "macro", "c", exposure="e")

@@ -26,7 +26,7 @@ sponsored_penalty(_by_tier)    within-influencer sponsored/organic ratios by tie
 fitted_curve                   fitted curve of an elasticity / inverted-U result
 power_table                    simulated power over test sizes and lifts
 simulate_posts                 simulated posts with known truth (:mod:`.simulate`)
-ratio_of_sums                  ratio of pooled tier shares / means (PPML of sums, CV3, t)
+ratio_of_sums                  ratio of tier shares (sum / sum) or means (PPML of sums, CV3, t)
 threshold_ratio, threshold_p   a tier ratio against a stated threshold ("dozens")
 tier_platform_interaction      a tier contrast on one platform relative to another
 simpson_concentration          unbiased Herfindahl of each influencer's post categories

@@ -99,11 +99,17 @@ def ratio_of_sums(
     plats = _platforms(sub, platform)
     X = np.column_stack([np.ones(len(y)), is_a, platform_dummies(plats)])
     fit = poisson_fit(y, X, np.log(e))
-    bj, se = float(fit.params[1]), float(math.sqrt(fit.cov_cv3[1, 1]))
+    bj, se = float(fit.params[1]), float(math.sqrt(max(fit.cov_cv3[1, 1], 0.0)))
+    if not se > 0:  # e.g. one influencer carries a tier: leaving it out leaves no contrast
+        raise InsufficientData(
+            f"{what}: no standard error for tier {a} vs {b} (too few influencers with a "
+            f"positive {what} in one of them)",
+            sizes=sizes,
+        )
     lo, hi = _interval(bj, se, fit.df, confidence)
     lo90, hi90 = _interval(bj, se, fit.df, 2 * confidence - 1)
     t = bj / se
-    kind = "ratio of tier means" if exposure is None else "ratio of pooled tier shares"
+    kind = "ratio of tier means" if exposure is None else "ratio of tier shares (sum / sum)"
     n_plat = int(plats.nunique())
     shares = {
         str(k): float(y[is_a == v].sum() / e[is_a == v].sum()) for k, v in ((a, 1.0), (b, 0.0))
