@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 
 from .csvsafe import safe_csv
@@ -56,12 +57,13 @@ def save_figure(
     )
     paths["png"] = atomic_write(out / f"{name}.png", buf.getvalue())
     buf = io.StringIO()
-    fig.savefig(
-        buf,
-        format="svg",
-        bbox_inches="tight",
-        metadata={"Date": None, "Description": desc, "Creator": "influtiers"},
-    )
+    with matplotlib.rc_context({"svg.hashsalt": "influtiers"}):  # deterministic SVG ids
+        fig.savefig(
+            buf,
+            format="svg",
+            bbox_inches="tight",
+            metadata={"Date": None, "Description": desc, "Creator": "influtiers"},
+        )
     paths["svg"] = atomic_write(out / f"{name}.svg", buf.getvalue())
     paths["csv"] = atomic_write(out / f"{name}.csv", safe_csv(data, float_format="%.10g"))
     entry = {

@@ -259,6 +259,8 @@ def test_run_nn_into_a_full_run_replaces_it_consistently(data, tmp_path, capsys,
             str(out),
             "--only",
             "00,01,09",
+            "--jobs",
+            "1",  # the fake execution is patched in this process, not in workers
             "--no-progress",
         ],
         capsys,

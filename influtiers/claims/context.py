@@ -123,6 +123,11 @@ class Context:
         c._tables = self._tables
         return c
 
+    def drop_tables(self, platform: str | None) -> None:
+        """Forget the cached tables of one platform (``None``: every platform at once)."""
+        for key in [k for k in self._tables if k[0] == platform]:
+            del self._tables[key]
+
     @property
     def fixed_effects(self) -> bool:
         return self.scope == FE

@@ -127,12 +127,20 @@ def evaluate(
     if unknown:
         raise KeyError(f"unknown claim id(s) {', '.join(unknown)}; known: {', '.join(CLAIMS)}")
     ctx = Context(evidence, **settings)
-    out = []
-    for c in ids:
-        claim = CLAIMS[c]
-        for label, scope in scopes(claim, evidence):
-            out.append((claim, label, evaluate_claim(claim, ctx.with_scope(scope))))
-    return out
+    rows = [(CLAIMS[c], label, scope) for c in ids for label, scope in scopes(CLAIMS[c], evidence)]
+    # one platform at a time, its cached tables dropped before the next: on millions of
+    # influencers the tables of every scope at once would not fit beside the evidence
+    # (rows come back in registry order; each claim is seeded, so the order is immaterial)
+    results: dict[int, ClaimResult] = {}
+    by_platform: dict = {}
+    for i, (_, _, scope) in enumerate(rows):
+        by_platform.setdefault(ctx.with_scope(scope).platform, []).append(i)
+    for platform, idx in by_platform.items():
+        for i in idx:
+            claim, _, scope = rows[i]
+            results[i] = evaluate_claim(claim, ctx.with_scope(scope))
+        ctx.drop_tables(platform)
+    return [(claim, label, results[i]) for i, (claim, label, _) in enumerate(rows)]
 
 
 def run_ledger(evidence, *, claims: Iterable[str] | None = None, **settings) -> Ledger:
