@@ -13,7 +13,8 @@ from scipy import stats as st
 
 from ..config import LARGE_SAMPLE
 from .bootstrap import bca_interval, jackknife_stat, resample_stat
-from .regression import ols_cv3, t_summary
+from .glm import ols_cv3
+from .regression import t_summary
 from .results import StatResult, check_sizes, handle_insufficient
 
 
@@ -103,7 +104,7 @@ def cost_elasticity(
     """Elasticity of price per post with respect to followers: OLS of log(price) on
     log(followers) over influencers, CV3 standard errors (= (G - 1) / G x HC3 with one
     influencer per cluster) and t(G - 1), like the other regressions
-    (:func:`influtiers.stats.regression.ols_cv3`); coverage of the 95% interval
+    (:func:`influtiers.stats.glm.ols_cv3`); coverage of the 95% interval
     0.941-0.954 at 20-400 priced influencers (C09; HC3 with t(n - 2): 0.942-0.956;
     bench/results/coverage.csv).
 

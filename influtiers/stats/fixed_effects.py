@@ -33,11 +33,10 @@ import math
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as st
 
 from ._data import definition_label, per_value
-from .glm import poisson_fit
+from .glm import ols_cv3, poisson_fit
 from .results import MIN_GROUP, InsufficientData, StatResult, check_sizes
 from .shape import fieller_set, lind_mehlum, safe_exp
 
@@ -58,25 +57,6 @@ def platform_names(platform) -> list[str]:
     """Names of the :func:`platform_dummies` columns (``platform tiktok``, ...)."""
     p = pd.Series(np.asarray(platform, dtype=object)).astype("string").fillna("unknown")
     return [f"platform {lev}" for lev in sorted(p.unique())[1:]]
-
-
-def ols_cv3(y: np.ndarray, X: np.ndarray, names=None):
-    """OLS with the CV3 covariance for one observation per cluster: (n - 1) / n x HC3
-    (the one-step leave-one-out jackknife is exact for OLS). Returns (params, cov, df).
-    A design without full column rank raises :class:`InsufficientData` naming the
-    regressors that do not vary (``names``: one per column of ``X``)."""
-    if len(y) <= X.shape[1] or np.linalg.matrix_rank(X) < X.shape[1]:
-        names = list(names) if names is not None else [f"x{j}" for j in range(X.shape[1])]
-        const = [n for j, n in enumerate(names) if j and np.ptp(X[:, j]) == 0]
-        what = ", ".join(const) if const else "the regressors are collinear"
-        raise InsufficientData(
-            f"{what}: no variation across influencers to estimate the model "
-            "(e.g. every influencer has the same follower count)",
-            reason="no-variation",
-        )
-    fit = sm.OLS(y, X).fit(cov_type="HC3")
-    n = len(y)
-    return np.asarray(fit.params, float), (n - 1) / n * np.asarray(fit.cov_params(), float), n - 1
 
 
 def _interval(b: float, se: float, df: int, confidence: float) -> tuple[float, float]:
@@ -294,7 +274,6 @@ __all__ = [
     "fe_inverted_u",
     "fe_ratio",
     "fe_slope",
-    "ols_cv3",
     "platform_dummies",
     "platform_names",
 ]

@@ -143,6 +143,50 @@ def hc0_cov(X: np.ndarray, y: np.ndarray, mu: np.ndarray, alpha_nb: float = 0.0)
     return Ainv @ (U.T @ U) @ Ainv
 
 
+def full_rank(X: np.ndarray, names=None) -> list[str]:
+    """The regressor names of ``X`` (``names``, else ``x0, x1, ...``), after checking that
+    ``X`` has full column rank; if not, :class:`InsufficientData` names the regressors that
+    do not vary across influencers."""
+    names = list(names) if names is not None else [f"x{j}" for j in range(X.shape[1])]
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        const = [n for j, n in enumerate(names) if j and np.ptp(X[:, j]) == 0]
+        what = ", ".join(const) if const else "the regressors are collinear"
+        raise InsufficientData(
+            f"{what}: no variation across influencers to estimate the model "
+            "(e.g. every influencer has the same follower count)",
+            reason="no-variation",
+        )
+    return names
+
+
+def ols_cv3(y, X, names=None) -> tuple[np.ndarray, np.ndarray, int]:
+    """OLS with the CV3 covariance for one observation per cluster and its t df.
+
+    CV3 (leave-one-cluster-out jackknife, MacKinnon, Nielsen & Webb 2023) is
+    ``(G - 1) / G * sum_g (b_(-g) - b)(b_(-g) - b)'``; for OLS ``b_(-g) - b =
+    -(X'X)^-1 x_g e_g / (1 - h_g)``, so CV3 = ``(G - 1) / G`` x HC3 (statsmodels'
+    ``cov_type="HC3"``; the one-step jackknife is exact for OLS). Returns
+    ``(params, cov, G - 1)``. A design without full column rank (or with no more
+    influencers than parameters) raises :class:`InsufficientData` (:func:`full_rank`).
+
+    >>> x = np.arange(10.0)
+    >>> b, V, df = ols_cv3(2 + 0.5 * x + np.sin(x), np.column_stack([np.ones(10), x]))
+    >>> round(float(b[1]), 4), df
+    (0.5122, 9)
+    """
+    y = np.asarray(y, float)
+    X = np.asarray(X, float)
+    if len(y) <= X.shape[1]:
+        raise InsufficientData(
+            f"{len(y)} influencers cannot identify {X.shape[1]} parameters",
+            sizes={"all": len(y)},
+        )
+    full_rank(X, names)
+    fit = sm.OLS(y, X).fit(cov_type="HC3")
+    G = len(y)
+    return np.asarray(fit.params, float), np.asarray(fit.cov_params(), float) * (G - 1) / G, G - 1
+
+
 def _check(y, X, offset, names=None):
     """Check the data of a fit before fitting: finite, identifiable, no separation, no
     overflow. Data limits raise :class:`~influtiers.errors.InsufficientData` naming the
@@ -159,15 +203,7 @@ def _check(y, X, offset, names=None):
             f"{len(y)} influencers cannot identify {X.shape[1]} parameters",
             sizes={"all": len(y)},
         )
-    names = list(names) if names is not None else [f"x{j}" for j in range(X.shape[1])]
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        const = [n for j, n in enumerate(names) if j and np.ptp(X[:, j]) == 0]
-        what = ", ".join(const) if const else "the regressors are collinear"
-        raise InsufficientData(
-            f"{what}: no variation across influencers to estimate the model "
-            "(e.g. every influencer has the same follower count)",
-            reason="no-variation",
-        )
+    names = full_rank(X, names)
     if y.sum() == 0:
         raise InsufficientData("every influencer has zero engagement", reason="separation")
     for j in range(1, X.shape[1]):
@@ -312,6 +348,8 @@ def score_test(y, X, offset, c) -> dict:
 
 __all__ = [
     "GLMFit",
+    "full_rank",
+    "ols_cv3",
     "bell_mccaffrey_df",
     "cv3_cov",
     "hc0_cov",

@@ -46,8 +46,8 @@ from scipy import stats as st
 
 from ..errors import InsufficientData
 from .bootstrap import bootstrap_ratio
-from .fixed_effects import ols_cv3, platform_dummies
-from .glm import poisson_fit
+from .fixed_effects import platform_dummies
+from .glm import ols_cv3, poisson_fit
 from .results import StatResult, check_sizes, handle_insufficient
 
 

@@ -35,11 +35,10 @@ import math
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as st
 
 from ._data import definition_label
-from .glm import poisson_fit, score_test, wald
+from .glm import ols_cv3, poisson_fit, score_test, wald
 from .results import InsufficientData, StatResult, check_sizes, handle_insufficient
 from .trend import TREND_VERDICTS, tier_trend
 
@@ -82,26 +81,6 @@ def _log_followers(f: np.ndarray) -> np.ndarray:
             reason="no-variation",
         )
     return np.log(f)
-
-
-def ols_cv3(y, X) -> tuple[np.ndarray, np.ndarray, int]:
-    """OLS with the CV3 covariance for one observation per cluster and its t df.
-
-    CV3 (leave-one-cluster-out jackknife, MacKinnon, Nielsen & Webb 2023) is
-    ``(G - 1) / G * sum_g (b_(-g) - b)(b_(-g) - b)'``; for OLS ``b_(-g) - b =
-    -(X'X)^-1 x_g e_g / (1 - h_g)``, so CV3 = ``(G - 1) / G`` x HC3 (statsmodels'
-    ``cov_type="HC3"``). Returns ``(params, cov, G - 1)``.
-
-    >>> x = np.arange(10.0)
-    >>> b, V, df = ols_cv3(2 + 0.5 * x + np.sin(x), np.column_stack([np.ones(10), x]))
-    >>> round(float(b[1]), 4), df
-    (0.5122, 9)
-    """
-    y = np.asarray(y, float)
-    X = np.asarray(X, float)
-    fit = sm.OLS(y, X).fit(cov_type="HC3")
-    G = len(y)
-    return np.asarray(fit.params, float), np.asarray(fit.cov_params(), float) * (G - 1) / G, G - 1
 
 
 def t_summary(b: float, se: float, df: float, confidence: float, null: float = 0.0) -> dict:
