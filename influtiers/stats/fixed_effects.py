@@ -87,7 +87,7 @@ def fe_ratio(
         keep &= s.to_numpy(float) > 0
     elif model != "ppml":
         raise ValueError("model must be 'ppml' or 'ols-log'")
-    sub = table.loc[keep]
+    sub = table[[platform]].loc[keep]  # the platform column only (no copy of the table)
     y = s.to_numpy(float)[keep]
     is_a = (g[keep] == a).astype(float)
     sizes = {str(a): int(is_a.sum()), str(b): int((1 - is_a).sum())}
@@ -150,7 +150,7 @@ def fe_slope(
             f"{int(keep.sum())} have some: fewer than {MIN_GROUP}",
             reason="separation",
         )
-    sub = table.loc[keep]
+    sub = table[[platform]].loc[keep]  # the platform column only (no copy of the table)
     flags = check_sizes({"all": int(keep.sum())})
     X = np.column_stack([np.ones(keep.sum()), np.log(f[keep]), platform_dummies(sub[platform])])
     names = ["intercept", "log followers", *platform_names(sub[platform])]
@@ -198,7 +198,7 @@ def fe_inverted_u(
         n = np.where(np.isfinite(y) & (y >= 0), 1.0, 0.0)
         what = f"influencer {value}"
     keep = (n > 0) & (f > 0) & np.isfinite(y)
-    sub = table.loc[keep]
+    sub = table[[platform]].loc[keep]  # the platform column only (no copy of the table)
     flags = check_sizes({"all": int(keep.sum())})
     lf = np.log(f[keep])
     center = float(lf.mean())

@@ -86,7 +86,7 @@ def ratio_of_sums(
         else pd.to_numeric(table[exposure], errors="coerce").to_numpy(float)
     )
     keep = ((g == a) | (g == b)) & np.isfinite(y) & (y >= 0) & np.isfinite(e) & (e > 0)
-    sub = table.loc[keep]
+    sub = table[[platform]].loc[keep]  # the platform column only (no copy of the table)
     y, e, is_a = y[keep], e[keep], (g[keep] == a).astype(float)
     sizes = {str(a): int(is_a.sum()), str(b): int((1 - is_a).sum())}
     flags = check_sizes(sizes)
