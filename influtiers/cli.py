@@ -79,10 +79,6 @@ def load_options(args) -> dict:
     }
 
 
-#: Kept for callers of the earlier name.
-engine_options = load_options
-
-
 def one_dataset(args) -> None:
     """Set ``args.data`` from ``--data`` or the positional alias (one of them, once)."""
     pos, opt = getattr(args, "data_pos", None), getattr(args, "data_opt", None)
