@@ -6,7 +6,7 @@ Usage::
     python bench/gen_posts.py 10M                       # once: bench/data/posts_10M/*.parquet
     python bench/bench_claims.py                        # 10M, 2 repeats
     python bench/bench_claims.py --data "bench/data/posts_100M/*.parquet" --repeat 1 \\
-        --memory-limit 3GB --temp-directory /tmp/influtiers-spill
+        --memory-limit 3GB --temp-directory bench/data/spill
 
 Every case runs in a fresh process; the parent takes its wall time, its CPU time (user +
 system, all threads, from ``os.wait4``) and its peak RSS (``ru_maxrss``). Cases:
@@ -50,6 +50,12 @@ CASES = ("hand", "claims")
 
 def default_data() -> str:
     return str(HERE / "data" / "posts_10M" / "*.parquet")
+
+
+def shown(path: str) -> str:
+    """``path`` as printed in the results: relative to the repository when inside it."""
+    p = os.path.abspath(path)
+    return os.path.relpath(p, ROOT) if p.startswith(str(ROOT) + os.sep) else path
 
 
 def hand_child(data: str) -> None:
@@ -159,7 +165,7 @@ def main(argv=None) -> None:
                 }
     load = os.getloadavg()[0]
     lines = [
-        f"data: {data}; options: {json.dumps(opts)}; repeats: {a.repeat} (best of); "
+        f"data: {shown(data)}; options: {json.dumps(opts)}; repeats: {a.repeat} (best of); "
         f"{os.cpu_count()} CPUs, {platform.python_version()}; 1-minute load at the end {load:.1f}",
         "",
         "| case | wall s | CPU s | peak RSS MiB | wall x hand | CPU x hand | wall x hand query |",

@@ -5,7 +5,7 @@ Usage::
     python bench/gen_posts.py 10M                  # once: bench/data/posts_10M/*.parquet
     python bench/bench_load.py                     # 10M, 3 repeats
     python bench/bench_load.py --data "bench/data/posts_100M/*.parquet" --repeat 1 \\
-        --memory-limit 3GB --temp-directory /tmp/influtiers-spill
+        --memory-limit 3GB --temp-directory bench/data/spill
 
 Every measurement runs in a fresh Python process; the parent reads the child's peak RSS
 (``ru_maxrss`` from ``os.wait4``) and the child reports the seconds of the measured step
@@ -57,13 +57,13 @@ CASES = ("hand", "load", "hand on posts", "load + hand on posts")
 
 
 def default_data() -> str:
-    for base in (
-        HERE / "data" / "posts_10M",
-        ROOT.parent.parent / "main" / "bench" / "data" / "posts_10M",
-    ):
-        if list(base.glob("*.parquet")):
-            return str(base / "*.parquet")
     return str(HERE / "data" / "posts_10M" / "*.parquet")
+
+
+def shown(path: str) -> str:
+    """``path`` as printed in the results: relative to the repository when inside it."""
+    p = os.path.abspath(path)
+    return os.path.relpath(p, ROOT) if p.startswith(str(ROOT) + os.sep) else path
 
 
 def child(case: str, data: str, opts: dict) -> None:
@@ -155,7 +155,9 @@ def main(argv=None) -> None:
             old = best.get(case, (sec, rss, res["cpu"]))
             best[case] = (min(sec, old[0]), max(rss, old[1]), min(res["cpu"], old[2]))
             info[case] = res
-    print(f"data: {a.data} ({info.get('load', info.get('hand', {})).get('rows_in', '?')} rows)")
+    print(
+        f"data: {shown(a.data)} ({info.get('load', info.get('hand', {})).get('rows_in', '?')} rows)"
+    )
     print(f"options: {json.dumps({k: v for k, v in opts.items() if v})}; repeats: {a.repeat}")
     hand, _, hand_cpu = best.get("hand", (float("nan"), 0, float("nan")))
     print(
