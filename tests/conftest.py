@@ -121,3 +121,37 @@ def _tests_write_only_under_temporary_folders():
     before = _reports_state()
     yield
     assert _reports_state() == before, "the test suite wrote into reports/ (use tmp_path)"
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session for the whole suite (skips without pyspark or Java)."""
+    import shutil
+    import warnings
+
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime for Spark")
+    from pyspark.sql import SparkSession
+
+    warnings.filterwarnings("ignore", message=".*pandas.*", category=FutureWarning)
+    try:
+        session = (
+            SparkSession.builder.master("local[1]")
+            .appName("influtiers-tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "1")
+            .config("spark.default.parallelism", "1")
+            # tiny data: compiling whole-stage code costs more than it saves
+            .config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.memory", "1g")
+            .getOrCreate()
+        )
+    except Exception as e:  # pragma: no cover - depends on the machine's Java
+        pytest.skip(f"cannot start Spark: {e}")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

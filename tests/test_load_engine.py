@@ -8,8 +8,6 @@ Spark tests run PySpark in local mode and are skipped when pyspark or Java is mi
 from __future__ import annotations
 
 import hashlib
-import shutil
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -255,33 +253,6 @@ def test_strict_names_files_for_parts(tmp_path):
 
 
 # ------------------------------------------------------------------ Spark
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("no Java runtime for Spark")
-    from pyspark.sql import SparkSession
-
-    warnings.filterwarnings("ignore", message=".*pandas.*", category=FutureWarning)
-    try:
-        session = (
-            SparkSession.builder.master("local[1]")
-            .appName("influtiers-load-tests")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.shuffle.partitions", "1")
-            .config("spark.default.parallelism", "1")
-            .config("spark.sql.codegen.wholeStage", "false")
-            .config("spark.sql.adaptive.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.memory", "1g")
-            .getOrCreate()
-        )
-    except Exception as e:  # pragma: no cover - depends on the machine's Java
-        pytest.skip(f"cannot start Spark: {e}")
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.mark.filterwarnings("ignore::FutureWarning", "ignore:The copy keyword is deprecated")
