@@ -13,8 +13,7 @@ from scipy import stats as st
 
 from ..config import LARGE_SAMPLE
 from .bootstrap import bca_interval, jackknife_stat, resample_stat
-from .glm import ols_cv3
-from .regression import t_summary
+from .glm import ols_cv3, t_summary
 from .results import StatResult, check_sizes, handle_insufficient
 
 

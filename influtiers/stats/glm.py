@@ -268,6 +268,27 @@ def poisson_fit(y, X, offset, *, family: str = "poisson", names=None) -> GLMFit:
     )
 
 
+def t_summary(b: float, se: float, df: float, confidence: float, null: float = 0.0) -> dict:
+    """``ci`` and ``ci90`` (at ``1 - 2 (1 - confidence)``) of ``b +- t(df) se`` and the
+    two-sided / one-sided p-values of ``b`` against ``null``."""
+    d = st.t(df)
+
+    def ci(level):
+        q = float(d.ppf(0.5 + level / 2))
+        return [b - q * se, b + q * se]
+
+    t = (b - null) / se if se > 0 else math.nan
+    fin = math.isfinite(t)
+    return {
+        "ci": ci(confidence),
+        "ci90": ci(1 - 2 * (1 - confidence)),
+        "t": t,
+        "p": float(2 * d.sf(abs(t))) if fin else math.nan,
+        "p_greater": float(d.sf(t)) if fin else math.nan,
+        "p_less": float(d.cdf(t)) if fin else math.nan,
+    }
+
+
 def wald(fit: GLMFit, j, confidence: float, null: float = 0.0, *, df="G-1") -> dict:
     """Estimate, CV3 SE, t intervals and p-values of ``params[j]`` (or of the contrast
     ``j' params`` when ``j`` is a vector) against ``null``.
@@ -286,23 +307,13 @@ def wald(fit: GLMFit, j, confidence: float, null: float = 0.0, *, df="G-1") -> d
         dof = fit.bm_df(c)
     else:
         dof = float(df)
-    d = st.t(dof)
-    t = (b - null) / se if se > 0 else math.nan
-
-    def ci(level):
-        q = float(d.ppf(0.5 + level / 2))
-        return (b - q * se, b + q * se)
-
-    fin = math.isfinite(t)
+    ts = t_summary(b, se, dof, confidence, null)
     return {
         "estimate": b,
         "se": se,
-        "ci": ci(confidence),
-        "ci90": ci(1 - 2 * (1 - confidence)),
-        "t": t,
-        "p": float(2 * d.sf(abs(t))) if fin else math.nan,
-        "p_greater": float(d.sf(t)) if fin else math.nan,
-        "p_less": float(d.cdf(t)) if fin else math.nan,
+        **ts,
+        "ci": tuple(ts["ci"]),
+        "ci90": tuple(ts["ci90"]),
         "df": dof,
     }
 
@@ -355,5 +366,6 @@ __all__ = [
     "hc0_cov",
     "poisson_fit",
     "score_test",
+    "t_summary",
     "wald",
 ]

@@ -38,7 +38,7 @@ import pandas as pd
 from scipy import stats as st
 
 from ._data import definition_label
-from .glm import ols_cv3, poisson_fit, score_test, wald
+from .glm import ols_cv3, poisson_fit, score_test, t_summary, wald
 from .results import InsufficientData, StatResult, check_sizes, handle_insufficient
 from .trend import TREND_VERDICTS, tier_trend
 
@@ -81,27 +81,6 @@ def _log_followers(f: np.ndarray) -> np.ndarray:
             reason="no-variation",
         )
     return np.log(f)
-
-
-def t_summary(b: float, se: float, df: float, confidence: float, null: float = 0.0) -> dict:
-    """``ci`` and ``ci90`` (at ``1 - 2 (1 - confidence)``) of ``b +- t(df) se`` and the
-    two-sided / one-sided p-values of ``b`` against ``null``."""
-    d = st.t(df)
-
-    def ci(level):
-        q = float(d.ppf(0.5 + level / 2))
-        return [b - q * se, b + q * se]
-
-    t = (b - null) / se if se > 0 else math.nan
-    fin = math.isfinite(t)
-    return {
-        "ci": ci(confidence),
-        "ci90": ci(1 - 2 * (1 - confidence)),
-        "t": t,
-        "p": float(2 * d.sf(abs(t))) if fin else math.nan,
-        "p_greater": float(d.sf(t)) if fin else math.nan,
-        "p_less": float(d.cdf(t)) if fin else math.nan,
-    }
 
 
 def _ols_log(y, logf, quadratic=False, center=0.0):
