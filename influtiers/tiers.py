@@ -127,7 +127,10 @@ class Scheme:
         if platform is None or isinstance(platform, str):
             self._fill(codes, f, np.ones(f.shape, bool), self.tiers_for(platform), cats)
         else:
-            plat = pd.Series(np.asarray(platform).ravel()).astype("string").str.lower()
+            if isinstance(platform, pd.Series):  # text columns stay Arrow (no object copy)
+                plat = platform.reset_index(drop=True).astype("string").str.lower()
+            else:
+                plat = pd.Series(np.asarray(platform).ravel()).astype("string").str.lower()
             if len(plat) != len(f):
                 raise ValueError("platform must be a scalar or align with followers")
             specific = set(self.platforms)

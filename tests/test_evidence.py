@@ -512,6 +512,29 @@ def test_engagement_model_post_level_equals_influencer_level(sim_posts):
     np.testing.assert_allclose(inf.cov_cv3, cv3_post, rtol=1e-8)
 
 
+@pytest.mark.parametrize("alpha_nb", [0.0, 0.7])
+def test_cv3_closed_form_equals_the_stacked_solves(alpha_nb):
+    """The O(G k) CV3 (Sherman-Morrison) equals the G stacked leave-one-out solves, for
+    Poisson and NB2 weights and a design with platform dummies; a leverage-1 observation
+    (one influencer alone in its dummy) falls back to the solves and their error."""
+    from influtiers.stats.glm import cv3_cov, cv3_cov_stacked
+
+    rng = np.random.default_rng(11)
+    G = 400
+    plat = rng.integers(0, 3, G)
+    X = np.column_stack(
+        [np.ones(G), rng.integers(0, 2, G), rng.normal(size=G), plat == 1, plat == 2]
+    ).astype(float)
+    mu = np.exp(X @ np.array([1.0, 0.3, -0.2, 0.1, 0.4]) + rng.normal(0, 0.3, G))
+    y = rng.poisson(mu).astype(float)
+    np.testing.assert_allclose(
+        cv3_cov(X, y, mu, alpha_nb), cv3_cov_stacked(X, y, mu, alpha_nb), rtol=1e-9
+    )
+    X1 = np.column_stack([X, np.r_[1.0, np.zeros(G - 1)]])  # leverage 1 for influencer 0
+    with pytest.raises(np.linalg.LinAlgError):
+        cv3_cov(X1, y, mu, alpha_nb)
+
+
 def test_evidence_round_trip(tmp_path, sim_posts):
     from influtiers.evidence import Evidence
 

@@ -110,3 +110,41 @@ def test_threshold_ratio_large_sample_p_values_dual_to_the_interval(factor):
     assert (r.p_values["at_least"] < 0.05) == (lo90 > 12.0 * factor)
     assert (r.p_values["below"] < 0.05) == (hi90 < 12.0 * factor)
     assert "no resampling" in r.method
+
+
+@pytest.mark.parametrize("n", [LARGE_SAMPLE, LARGE_SAMPLE + 1])
+def test_order_statistic_median_draws_match_the_brute_force_bootstrap(n):
+    """Bootstrap medians of a large group are drawn from the order statistics of uniforms
+    (no resample built). Even and odd sizes, on tied, skewed values: the draws have the
+    distribution of medians of real resamples (two-sample KS test, 4,000 each), and of
+    the exact law of the odd-size median, P(median < s_k) = P(Bin(n, k / n) >= m)."""
+    from scipy import stats as st
+
+    from influtiers.stats.bootstrap import resample_median_order, resample_stat
+
+    rng = np.random.default_rng(7)
+    x = np.round(_values(rng, n) / 50)  # heavy ties
+    fast = resample_stat(x, "median", 4000, np.random.default_rng(1))
+    assert np.array_equal(fast, resample_median_order(x, 4000, np.random.default_rng(1)))
+    brute = np.median(x[np.random.default_rng(2).integers(0, n, (4000, n))], axis=1)
+    assert st.ks_2samp(fast, brute).pvalue > 0.001
+    assert abs(fast.mean() - brute.mean()) < 4 * brute.std() / math.sqrt(1000)
+    if n % 2:  # median < s[k] iff at least m = (n + 1) / 2 draws land below index k
+        s = np.sort(x)
+        for side in ("left", "right"):  # the first index of the median's value, and past it
+            k = int(np.searchsorted(s, np.median(x), side=side))
+            p_exact = st.binom.sf((n + 1) // 2 - 1, n, k / n)
+            se = math.sqrt(p_exact * (1 - p_exact) / len(fast))
+            assert 0.01 < p_exact < 0.99
+            assert abs(np.mean(fast < s[k]) - p_exact) < 4 * se
+
+
+def test_small_groups_keep_the_brute_force_median_stream():
+    """Below ``config.LARGE_SAMPLE`` the medians come from built resamples (the stream the
+    committed small-sample numbers depend on)."""
+    from influtiers.stats.bootstrap import resample_stat
+
+    x = _values(np.random.default_rng(3), 101)
+    got = resample_stat(x, "median", 50, np.random.default_rng(4))
+    idx = np.random.default_rng(4).integers(0, 101, size=(50, 101), dtype=np.int32)
+    assert np.array_equal(got, np.median(x[idx], axis=1))

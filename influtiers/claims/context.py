@@ -227,7 +227,7 @@ class Context:
 # ------------------------------------------------------------------ helpers
 def tier_counts(t: pd.DataFrame, groups: Sequence[str]) -> dict[str, int]:
     """Influencers per tier of ``groups`` in an influencer table."""
-    vc = t["tier"].astype("string").value_counts()
+    vc = t["tier"].value_counts()  # categorical or text: no conversion of every row
     return {g: int(vc.get(g, 0)) for g in groups}
 
 

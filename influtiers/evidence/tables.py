@@ -139,7 +139,7 @@ class Evidence:
         t["engagement_mean"] = t["engagement_sum"] / t["engagement_n"].where(t["engagement_n"] > 0)
         t["rate_sum_ratio"] = t["rated_sum"] / t["exposure_sum"].where(t["exposure_sum"] > 0)
         sch = get_scheme(scheme)
-        tier = sch.classify(t["followers"].to_numpy(), t["platform"].to_numpy())
+        tier = sch.classify(t["followers"].to_numpy(), t["platform"])
         t.insert(int(t.columns.get_loc("followers")) + 1, "tier", tier)
         t = t.reset_index(drop=True)
         t.attrs.update(

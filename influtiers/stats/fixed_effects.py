@@ -43,20 +43,31 @@ from .shape import fieller_set, lind_mehlum, safe_exp
 FE = "all (platform FE)"
 
 
+def platform_codes(platform) -> tuple[np.ndarray, list[str]]:
+    """Codes into the sorted platform names (a missing platform is ``unknown``)."""
+    p = (
+        pd.Series(platform, copy=False)
+        if isinstance(platform, pd.Series)
+        else pd.Series(np.asarray(platform, dtype=object))
+    )
+    if p.isna().any():
+        p = p.astype(object).fillna("unknown")
+    codes, levels = pd.factorize(p, sort=True)
+    return codes, [str(v) for v in levels]
+
+
 def platform_dummies(platform) -> np.ndarray:
     """Indicator columns of every platform but the first (sorted): the fixed effects."""
-    p = pd.Series(np.asarray(platform, dtype=object)).astype("string").fillna("unknown")
-    levels = sorted(p.unique())
-    out = np.zeros((len(p), max(len(levels) - 1, 0)))
-    for j, lev in enumerate(levels[1:]):
-        out[:, j] = (p == lev).to_numpy(float)
+    codes, levels = platform_codes(platform)
+    out = np.zeros((len(codes), max(len(levels) - 1, 0)))
+    for j in range(1, len(levels)):
+        out[:, j - 1] = codes == j
     return out
 
 
 def platform_names(platform) -> list[str]:
     """Names of the :func:`platform_dummies` columns (``platform tiktok``, ...)."""
-    p = pd.Series(np.asarray(platform, dtype=object)).astype("string").fillna("unknown")
-    return [f"platform {lev}" for lev in sorted(p.unique())[1:]]
+    return [f"platform {lev}" for lev in platform_codes(platform)[1][1:]]
 
 
 def _interval(b: float, se: float, df: int, confidence: float) -> tuple[float, float]:
