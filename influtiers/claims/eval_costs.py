@@ -25,7 +25,9 @@ def cost_table(table: pd.DataFrame) -> pd.DataFrame:
     """Influencers with priced posts, with price per post (their mean price), CPM by
     followers (price / followers x 1,000) and cost per engagement (price / mean
     engagement per post)."""
-    t = table[table["cost_n"] > 0].copy()
+    # a shallow copy: the filter made new arrays, and a deep copy would consolidate the
+    # evidence table's one-column blocks (3x its size at the peak)
+    t = table[table["cost_n"] > 0].copy(deep=False)
     t["cost_per_post"] = t["cost_sum"] / t["cost_n"]
     t["cpm_followers"] = t["cost_per_post"] / t["followers"] * 1000
     t["cost_per_engagement"] = t["cost_per_post"] / t["engagement_mean"].where(

@@ -238,8 +238,9 @@ def rate_decline(ctx: Context, claim: Claim) -> ClaimResult:
             plo, phi = ppml.details["rate_elasticity_ci"]
             others["PPML over posts"] = (ppml.details["rate_elasticity"], plo, phi)
     segments = {}
+    narrow = t[["platform", "followers", "engagement_mean"]]  # rows selected below
     for name, low in SEGMENTS[1:]:
-        seg = t[t["followers"] >= low]
+        seg = narrow[narrow["followers"] >= low]
         try:
             s = fe_slope(seg, "engagement_mean", null=1.0)
         except NotTestable:

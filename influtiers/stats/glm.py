@@ -247,6 +247,50 @@ def _check(y, X, offset, names=None):
     return y, X, offset
 
 
+#: From this many influencers, :func:`poisson_fit` fits with :func:`lean_fit` (statsmodels'
+#: GLM keeps a dozen n-length arrays: 1.7 GB for 2M influencers and 8 regressors).
+LEAN_FIT = 2000
+
+
+def sm_fit(y, X, offset, alpha_nb: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """``(params, fitted)`` of the log-link Poisson (``alpha_nb = 0``) or NB2 GLM by
+    statsmodels' IRLS."""
+    fam = sm.families.Poisson() if alpha_nb == 0 else sm.families.NegativeBinomial(alpha=alpha_nb)
+    with warnings.catch_warnings():
+        # statsmodels warns when some fitted values are ~0 (a tier whose influencers all
+        # have zero counts was refused by the checks); a degenerate contrast shows as a
+        # zero CV3 SE, which the callers refuse with a reason
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        fit = sm.GLM(y, X, family=fam, offset=offset).fit()
+    return np.asarray(fit.params, float), np.asarray(fit.fittedvalues, float)
+
+
+def lean_fit(
+    y, X, offset, alpha_nb: float = 0.0, *, tol: float = 1e-10, maxiter: int = 100
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`sm_fit` in O(n k) memory: the same IRLS (Fisher scoring; statsmodels' start
+    ``mu = (y + mean y) / 2``), each step a QR least squares of the weighted working
+    response, until no parameter moves by more than ``tol`` (relative). Agrees with
+    statsmodels to 1e-7 (tested)."""
+    mu = (y + y.mean()) / 2.0
+    eta = np.log(mu)
+    params = np.zeros(X.shape[1])
+    for _ in range(maxiter):
+        w = mu / (1.0 + alpha_nb * mu)
+        sw = np.sqrt(w)
+        z = eta - offset + (y - mu) / mu
+        q, r = np.linalg.qr(X * sw[:, None])
+        new = np.linalg.solve(r, q.T @ (z * sw))
+        del q
+        step = np.max(np.abs(new - params) / (1.0 + np.abs(new)))
+        params = new
+        eta = X @ params + offset
+        mu = np.exp(eta)
+        if step < tol:
+            break
+    return params, mu
+
+
 def poisson_fit(y, X, offset, *, family: str = "poisson", names=None) -> GLMFit:
     """Fit the influencer-level model ``log E[y_g] = offset_g + x_g' beta``.
 
@@ -261,21 +305,12 @@ def poisson_fit(y, X, offset, *, family: str = "poisson", names=None) -> GLMFit:
     y, X, offset = _check(y, X, offset, names)
     if family not in ("poisson", "negbin"):
         raise ValueError("family must be 'poisson' or 'negbin'")
-    with warnings.catch_warnings():
-        # statsmodels warns when some fitted values are ~0 (a tier whose influencers all
-        # have zero counts was refused above); a degenerate contrast shows as a zero CV3
-        # SE, which the callers refuse with a reason
-        warnings.simplefilter("ignore", PerfectSeparationWarning)
-        pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
-        alpha_nb = 0.0
-        fit = pois
-        if family == "negbin":
-            mu = pois.fittedvalues
-            alpha_nb = max(float(np.sum((y - mu) ** 2 - y) / np.sum(mu**2)), 1e-8)
-            nb2 = sm.families.NegativeBinomial(alpha=alpha_nb)
-            fit = sm.GLM(y, X, family=nb2, offset=offset).fit()
-    mu = np.asarray(fit.fittedvalues, float)
-    params = np.asarray(fit.params, float)
+    fitter = sm_fit if len(y) < LEAN_FIT else lean_fit
+    params, mu = fitter(y, X, offset, 0.0)
+    alpha_nb = 0.0
+    if family == "negbin":
+        alpha_nb = max(float(np.sum((y - mu) ** 2 - y) / np.sum(mu**2)), 1e-8)
+        params, mu = fitter(y, X, offset, alpha_nb)
     return GLMFit(
         params=params,
         cov_cv3=cv3_cov(X, y, mu, alpha_nb),
@@ -383,8 +418,12 @@ __all__ = [
     "full_rank",
     "ols_cv3",
     "bell_mccaffrey_df",
+    "LEAN_FIT",
     "cv3_cov",
+    "cv3_cov_stacked",
     "hc0_cov",
+    "lean_fit",
+    "sm_fit",
     "poisson_fit",
     "score_test",
     "t_summary",

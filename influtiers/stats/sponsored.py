@@ -25,8 +25,9 @@ def within_influencer_ratios(table: pd.DataFrame, value: str = "rate_median") ->
         raise KeyError(
             "the influencer table needs a 'sponsored' column (aggregate by=('sponsored',))"
         )
-    t = table.dropna(subset=["sponsored"])
     keys = ["platform", "account_id"]
+    # the columns used, before any row selection copies the (wide) table
+    t = table[[*keys, "sponsored", "tier", "followers", value]].dropna(subset=["sponsored"])
     org = t[~t["sponsored"].astype(bool)].set_index(keys)
     spo = t[t["sponsored"].astype(bool)].set_index(keys)
     both = org.index.intersection(spo.index)
