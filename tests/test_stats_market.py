@@ -189,3 +189,37 @@ def test_ratio_of_sums_without_a_standard_error_is_insufficient(monkeypatch):
     )
     with pytest.raises(InsufficientData, match="no standard error"):
         market.ratio_of_sums(t, "micro", "macro", "c", exposure="e")
+
+
+def test_within_influencer_ratios_match_a_merge_oracle():
+    """Sponsored/organic pairs matched by hash lookup of the joined keys equal an inner
+    merge on (platform, account_id), in the organic rows' order, on shuffled rows with
+    missing flags and keys shared across platforms."""
+    from influtiers.stats import within_influencer_ratios
+
+    rng = np.random.default_rng(4)
+    n = 600
+    t = pd.DataFrame(
+        {
+            "platform": pd.array(rng.choice(["instagram", "tiktok"], n), dtype="string"),
+            "account_id": pd.array([f"a{i}" for i in rng.integers(0, 250, n)], dtype="string"),
+            "sponsored": pd.array(rng.choice([True, False], n), dtype="boolean"),
+            "tier": pd.Categorical(rng.choice(["nano", "micro"], n)),
+            "followers": rng.uniform(1e3, 1e5, n),
+            "rate_median": np.where(rng.random(n) < 0.1, 0.0, rng.uniform(0.01, 0.1, n)),
+        }
+    ).drop_duplicates(["platform", "account_id", "sponsored"])
+    t.loc[t.index[:7], "sponsored"] = pd.NA
+    got = within_influencer_ratios(t)
+    k = ["platform", "account_id"]
+    org = t[t["sponsored"] == False].reset_index(drop=True)  # noqa: E712
+    spo = t[t["sponsored"] == True]  # noqa: E712
+    m = org.merge(spo[[*k, "rate_median"]], on=k, suffixes=("", "_s"), sort=False)
+    m = m[(m["rate_median"] > 0) & (m["rate_median_s"] > 0)].reset_index(drop=True)
+    assert len(got) == len(m) > 50
+    np.testing.assert_array_equal(got["account_id"], m["account_id"])
+    np.testing.assert_array_equal(got["platform"], m["platform"])
+    np.testing.assert_allclose(got["organic"], m["rate_median"])
+    np.testing.assert_allclose(got["sponsored"], m["rate_median_s"])
+    np.testing.assert_allclose(got["log_ratio"], np.log(m["rate_median_s"] / m["rate_median"]))
+    assert got["tier"].dtype == t["tier"].dtype

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NotTestable
+from ..evidence.tables import rows
 from ..stats.fixed_effects import fe_ratio, fe_slope
 from ..stats.market import threshold_p, threshold_ratio
 from .context import Context, from_stats, need_tiers, notes_of, tier_counts
@@ -95,19 +96,26 @@ def exposure_table(t: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     present on at least 80% of its posts; the measure per platform. Raises NotTestable when
     no platform has one."""
     measures: dict[str, str] = {}
-    values = pd.Series(np.nan, index=t.index)
-    for plat, g in t.groupby(t["platform"].astype("string"), sort=True):
+    plat = t["platform"].astype("string")
+    values = np.full(len(t), np.nan)
+    n_posts = t["n_posts"].to_numpy(float)
+    for p in sorted(plat.dropna().unique()):
+        m = (plat == p).fillna(False).to_numpy(bool)
         for e in REACH_COLUMNS:
-            if g[f"{e}_n"].sum() >= 0.8 * g["n_posts"].sum() and g[f"{e}_n"].sum() > 0:
-                measures[str(plat)] = e
-                values[g.index] = g[f"{e}_sum"] / g[f"{e}_n"].where(g[f"{e}_n"] > 0)
+            n_e = t[f"{e}_n"].to_numpy(float)[m]
+            if n_e.sum() >= 0.8 * n_posts[m].sum() and n_e.sum() > 0:
+                measures[str(p)] = e
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    values[m] = t[f"{e}_sum"].to_numpy(float)[m] / np.where(n_e > 0, n_e, np.nan)
                 break
     if not measures:
         raise NotTestable(
             "no reach, impressions or views on at least 80% of the posts "
             "(followers cannot stand in for reach)"
         )
-    out = t[t["platform"].astype("string").isin(list(measures))].assign(exposure_per_post=values)
+    keep = plat.isin(list(measures)).fillna(False).to_numpy(bool)
+    # the selected rows only; a view when every platform has a measure (no table copy)
+    out = rows(t, keep).assign(exposure_per_post=values[keep])
     out["exposure_per_follower"] = out["exposure_per_post"] / out["followers"].where(
         out["followers"] > 0
     )
@@ -248,7 +256,7 @@ def many_micro(ctx: Context, claim: Claim) -> ClaimResult:
             continue
         if reading == "reach":
             t, measures = t
-        tables[reading] = t
+        tables[reading] = t[["tier"]]  # for the counts: the table itself is let go
         for big in bigs:
             if not (t["tier"] == big).any():
                 continue

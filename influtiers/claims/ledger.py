@@ -139,7 +139,7 @@ def evaluate(
         for i in idx:
             claim, _, scope = rows[i]
             results[i] = evaluate_claim(claim, ctx.with_scope(scope))
-        ctx.drop_tables(platform)
+            ctx.drop_tables(platform)
     return [(claim, label, results[i]) for i, (claim, label, _) in enumerate(rows)]
 
 

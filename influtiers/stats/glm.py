@@ -249,7 +249,7 @@ def _check(y, X, offset, names=None):
 
 #: From this many influencers, :func:`poisson_fit` fits with :func:`lean_fit` (statsmodels'
 #: GLM keeps a dozen n-length arrays: 1.7 GB for 2M influencers and 8 regressors).
-LEAN_FIT = 2000
+LEAN_FIT = 50_000
 
 
 def sm_fit(y, X, offset, alpha_nb: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
