@@ -656,6 +656,14 @@ def _dispatch(args) -> int:
         return 0
     except Exception as e:  # an internal error: say so, keep the traceback short
         text = " ".join(str(e).split())
+        if isinstance(e, MemoryError) or type(e).__name__ == "OutOfMemoryException":
+            print(
+                f"influtiers {args.command}: out of memory: {text.split(' Possible')[0]} "
+                "(raise --memory-limit, give --temp-directory a disk with room, or "
+                "lower influtiers.config.PARTITION_ROWS for more, smaller hash partitions)",
+                file=sys.stderr,
+            )
+            return 1
         print(
             f"influtiers {args.command}: internal error: {type(e).__name__}: {text}",
             file=sys.stderr,

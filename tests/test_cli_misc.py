@@ -139,6 +139,23 @@ def test_internal_error_in_registered_command_exits_1(monkeypatch, capsys):
     assert "internal error: RuntimeError: kaboom" in capsys.readouterr().err
 
 
+def test_out_of_memory_says_what_to_change(monkeypatch, capsys):
+    import duckdb
+
+    def oom(args):
+        raise duckdb.OutOfMemoryException(
+            "Out of Memory Error: could not allocate block (2.7 GiB/2.7 GiB used) "
+            "Possible solutions: * Reducing the number of threads"
+        )
+
+    cfg, _, help_ = cli.COMMANDS["schemes"]
+    monkeypatch.setitem(cli.COMMANDS, "schemes", (cfg, oom, help_))
+    assert main(["schemes"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("influtiers schemes: out of memory: Out of Memory Error")
+    assert "--memory-limit" in err and "PARTITION_ROWS" in err and "Possible" not in err
+
+
 @pytest.mark.parametrize(
     "exc", [KeyError("no column 'x'"), ValueError("bad value"), FileNotFoundError("f.csv")]
 )

@@ -341,6 +341,8 @@ def test_auto_partitions_follow_the_accepted_posts(monkeypatch):
         assert auto_partitions(ds) == 1
         monkeypatch.setattr(config, "PARTITION_ROWS", 10_000)
         assert auto_partitions(ds) == math.ceil(ds.report.accepted / 10_000) > 2
+        # more rank statistics per influencer (medians, trimmed means): more partitions
+        assert auto_partitions(ds, 6) == math.ceil(3 * ds.report.accepted / 10_000)
         got = build_evidence(ds)
     assert_same(got.influencers, ref.influencers)
     assert_same(got.by_sponsored, ref.by_sponsored)

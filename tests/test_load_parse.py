@@ -245,3 +245,12 @@ def test_parse_strings_and_whitespace_set():
     assert all(ch.isspace() for ch in WHITESPACE) and "\u00a0" in WHITESPACE
     assert (" \u2009x\u3000").strip(WHITESPACE) == "x"
     assert math.isnan(parse_count(["N/A"]).iloc[0])
+
+
+def test_dates_whose_every_epoch_is_out_of_range_fail_cleanly():
+    """A column whose only epochs are out of range (found by the property test: one
+    '9200000000000.0') gives UTC NaT flagged as failed, not a dtype error."""
+    for values in (["9200000000000.0"], [9.2e12, None], ["9200000000000.0", "x"]):
+        d, bad = parse_dates(values)
+        assert str(d.dtype) == "datetime64[ns, UTC]" and d.isna().all()
+        assert bool(bad.iloc[0])

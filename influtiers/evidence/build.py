@@ -49,14 +49,18 @@ def posts_source(data):
     return data, False
 
 
-def auto_partitions(ds) -> int:
-    """Hash partitions of the evidence pass: one per ``config.PARTITION_ROWS`` accepted
-    posts on DuckDB (Spark spills on its own)."""
+def auto_partitions(ds, ranked: int = 2) -> int:
+    """Hash partitions of the evidence pass on DuckDB (Spark spills on its own): one per
+    ``config.PARTITION_ROWS`` accepted posts, for ``ranked`` = 2 rank statistics per
+    influencer (the median followers and one definition's median rate: what
+    ``influtiers claims`` builds), and proportionally more for more of them (each keeps
+    every value of its group until the group is done: ``reproduce`` ranks every
+    definition, with medians and trimmed means)."""
     rep = getattr(ds, "report", None)
     n = getattr(rep, "accepted", None)
     if getattr(ds, "engine", "duckdb") != "duckdb" or not n:
         return 1
-    return max(1, math.ceil(int(n) / config.PARTITION_ROWS))
+    return max(1, math.ceil(int(n) * max(ranked, 2) / (2 * config.PARTITION_ROWS)))
 
 
 def build_evidence(
@@ -78,7 +82,8 @@ def build_evidence(
     The statements run in the dataset's engine (DuckDB or Spark); the results are small
     (one row per influencer). ``partitions`` (DuckDB) aggregates the influencers in that
     many disjoint hash partitions of ``account_id``, bounding memory on very large inputs
-    (default: one per ``config.PARTITION_ROWS`` accepted posts, :func:`auto_partitions`).
+    (default: one per ``config.PARTITION_ROWS`` accepted posts, more with more rank
+    statistics: :func:`auto_partitions`).
 
     ``ranked`` are the definitions that get the median rate (default: every definition),
     ``trimmed`` those that get the trimmed-mean rate too (default: the ranked ones).
@@ -94,7 +99,7 @@ def build_evidence(
         dialect = "spark" if ds.engine == "spark" else "duckdb"
         run = spark_runner(ds) if dialect == "spark" else duckdb_runner(ds)
         src = run.source
-        k = int(partitions or auto_partitions(ds))
+        k = int(partitions or auto_partitions(ds, 1 + len(rk) + len(tr)))
         parts = [None] if k <= 1 else [(i, k) for i in range(k)]
 
         def agg(by):

@@ -366,7 +366,7 @@ def unparseable_mask(values, *, column: str | None = None) -> pd.Series:
 
 # ------------------------------------------------------------------ dates
 def _epoch_to_datetime(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Epoch numbers (s, ms, us or ns by magnitude) -> (datetime64[ns] array, failed)."""
+    """Epoch numbers (s, ms, us or ns by magnitude) -> (UTC datetime array, failed)."""
     x = np.asarray(x, dtype="float64")
     ax = np.abs(x)
     div = np.select([ax < 1e11, ax < 1e14, ax < 1e17], [1.0, 1e3, 1e6], 1e9)
@@ -374,7 +374,9 @@ def _epoch_to_datetime(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     failed = ~np.isnan(x) & ~(np.abs(sec) < 9.2e9)
     sec = np.where(failed | np.isnan(x), np.nan, sec)
     ns = pd.to_datetime(pd.Series(sec), unit="s", utc=True, errors="coerce")
-    return ns.to_numpy(), failed
+    if ns.dt.tz is None:  # every value missing or out of range: pandas returns naive NaT
+        ns = ns.dt.tz_localize("UTC")
+    return ns.array, failed
 
 
 def _to_ns(parsed: pd.Series) -> tuple[pd.Series, np.ndarray]:
