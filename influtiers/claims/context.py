@@ -123,10 +123,9 @@ class Context:
         c._tables = self._tables
         return c
 
-    def drop_tables(self, platform: str | None) -> None:
-        """Forget the cached tables of one platform (``None``: every platform at once)."""
-        for key in [k for k in self._tables if k[0] == platform]:
-            del self._tables[key]
+    def drop_tables(self) -> None:
+        """Forget the cached tables (of every scope sharing this cache)."""
+        self._tables.clear()
 
     @property
     def fixed_effects(self) -> bool:
@@ -193,7 +192,7 @@ class Context:
         """
         d = get_definition(definition) if definition is not None else self.definition_for(claim)
         scheme = self.scheme_for(claim)
-        key = (self.platform, sponsored, by_sponsored, d.name, scheme.name)
+        key = (self.scope, sponsored, by_sponsored, d.name, scheme.name)
         if key in self._tables:
             return self._tables[key]
         ev = self.evidence

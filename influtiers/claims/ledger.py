@@ -128,19 +128,14 @@ def evaluate(
         raise KeyError(f"unknown claim id(s) {', '.join(unknown)}; known: {', '.join(CLAIMS)}")
     ctx = Context(evidence, **settings)
     rows = [(CLAIMS[c], label, scope) for c in ids for label, scope in scopes(CLAIMS[c], evidence)]
-    # one platform at a time, its cached tables dropped before the next: on millions of
-    # influencers the tables of every scope at once would not fit beside the evidence
-    # (rows come back in registry order; each claim is seeded, so the order is immaterial)
-    results: dict[int, ClaimResult] = {}
-    by_platform: dict = {}
-    for i, (_, _, scope) in enumerate(rows):
-        by_platform.setdefault(ctx.with_scope(scope).platform, []).append(i)
-    for platform, idx in by_platform.items():
-        for i in idx:
-            claim, _, scope = rows[i]
-            results[i] = evaluate_claim(claim, ctx.with_scope(scope))
-            ctx.drop_tables(platform)
-    return [(claim, label, results[i]) for i, (claim, label, _) in enumerate(rows)]
+    # each claim's tables are dropped after it: on millions of influencers the tables of
+    # several claims at once would not fit beside the evidence (rebuilding them costs
+    # 0.5 s of 16 s at 10M posts)
+    out = []
+    for claim, label, scope in rows:
+        out.append((claim, label, evaluate_claim(claim, ctx.with_scope(scope))))
+        ctx.drop_tables()
+    return out
 
 
 def run_ledger(evidence, *, claims: Iterable[str] | None = None, **settings) -> Ledger:

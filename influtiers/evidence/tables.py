@@ -25,30 +25,13 @@ from .sql import DEFINITION_STATS, KEYS, SEP, TABLES
 INT_COLUMNS = ("n_posts", "n_sponsored", "followers_varies", "cost_n", "cost_other_n")
 
 
-def finish(out: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
-    for c in out.columns:
-        if c in (*by, *KEYS, "category", "brand"):
-            continue
-        if c in INT_COLUMNS or c.endswith(("_n", "n_rated", "n_sponsored")):
-            out[c] = pd.to_numeric(out[c]).fillna(0).astype("int64")
-        elif c == "n_posts":
-            out[c] = pd.to_numeric(out[c]).astype("int64")
-        else:
-            out[c] = pd.to_numeric(out[c]).astype("float64")
-    for c in (*KEYS, "category", "brand"):
-        if c in out:
-            out[c] = out[c].astype("string")
-    if "sponsored" in by:
-        out["sponsored"] = out["sponsored"].astype("boolean")
-    return out.sort_values([*by, *KEYS], kind="stable").reset_index(drop=True)
-
-
 def _is_count(c: str) -> bool:
     return c in INT_COLUMNS or c.endswith(("_n", "n_rated", "n_sponsored"))
 
 
 def _column(name: str, arr: pa.ChunkedArray, by: Sequence[str]):
-    """One column of :func:`finish` from Arrow (the same dtypes and values)."""
+    """One evidence column from Arrow: keys and text as ``string``, the flag as
+    ``boolean``, counts as int64 (missing = 0), everything else float64 (missing = NaN)."""
     if name in (*KEYS, "category", "brand"):
         return arr.to_pandas().astype("string").array
     if name == "sponsored" and "sponsored" in by:
@@ -63,10 +46,11 @@ def _column(name: str, arr: pa.ChunkedArray, by: Sequence[str]):
 
 
 def assemble(parts: Sequence, by: Sequence[str] = ()) -> pd.DataFrame:
-    """:func:`finish` of the concatenated ``parts`` (Arrow tables, or DataFrames), one
-    column at a time: each source column is sorted, converted and released before the
-    next, so the peak is the table plus one column (a concat, a sort and dtype casts of
-    pandas frames each copied the whole table: 2.5 GB at 100M posts)."""
+    """The evidence table of the concatenated ``parts`` (Arrow tables, or DataFrames):
+    sorted by ``by`` and the keys, with the dtypes of :func:`_column`. One column at a
+    time: each source column is sorted, converted and released before the next, so the
+    peak is the table plus one column (a concat, a sort and dtype casts of pandas frames
+    each copied the whole table: 2.5 GB at 100M posts)."""
     tables = [
         p if isinstance(p, pa.Table) else pa.Table.from_pandas(p, preserve_index=False)
         for p in parts
@@ -223,7 +207,7 @@ class Evidence:
         tables = {}
         for name in TABLES:
             p = d / f"{name}.parquet"
-            tables[name] = finish(pd.read_parquet(p), by_of(name)) if p.exists() else None
+            tables[name] = assemble([pq.read_table(p)], by_of(name)) if p.exists() else None
         return cls(meta=meta, **tables)
 
 
