@@ -5,12 +5,17 @@ identical ledger.
     python bench/bench_reproduce.py                       # the bundled demo (+ benchmarks)
     python bench/gen_kim.py                               # once
     python bench/bench_reproduce.py --data bench/data/kim_40k --label kim_40k
+    python bench/bench_reproduce.py --data "bench/data/posts_100M" --label 100M --runs 1 \
+        --jobs 1 --option=--memory-limit=3GB --option=--temp-directory=bench/data/spill
 
 Targets (issue 10, 2 cores): demo 45 s or less; the 40k-post, 23k-influencer Kim-format
 dataset 60 s or less. Each run is a fresh process (``python -m influtiers reproduce
 --jobs N --no-progress --out TMP``); the table shows its wall time, CPU time (user +
 system of the process and its notebook kernels) and the steps recorded in the run's
-manifest. ``--out`` appends the table to a Markdown file. Run by hand, never by the tests.
+manifest, and the peak memory of the command: the resident set of its whole process tree
+(the command and its notebook kernels, summed) sampled every 0.25 s from ``/proc``, and
+of its largest process. ``--out`` appends the table to a Markdown file. Run by hand,
+never by the tests.
 """
 
 from __future__ import annotations
@@ -35,18 +40,49 @@ import pandas as pd  # noqa: E402
 from influtiers.provenance import sha256_file  # noqa: E402
 
 
-def one_run(data: list[str], out: Path, jobs: int) -> dict:
+def tree_rss(pid: int) -> tuple[int, int]:
+    """(sum, largest) resident set in bytes of ``pid`` and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(d))
+    todo, sizes = [pid], []
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                sizes.append(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
+        except OSError:
+            pass
+    return sum(sizes), max(sizes, default=0)
+
+
+def one_run(data: list[str], out: Path, jobs: int, options: list[str]) -> dict:
     cmd = [sys.executable, "-m", "influtiers", "reproduce", "--out", str(out)]
     for d in data:
         cmd += ["--data", d]
-    cmd += ["--jobs", str(jobs), "--no-progress"]
+    cmd += ["--jobs", str(jobs), "--no-progress", *options]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
+    peak_sum = peak_one = 0
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
+        while proc.poll() is None:
+            total, largest = tree_rss(proc.pid)
+            peak_sum, peak_one = max(peak_sum, total), max(peak_one, largest)
+            time.sleep(0.25)
+        wall = time.perf_counter() - t0
+        log.seek(0)
+        text = log.read()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise SystemExit(f"reproduce failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        raise SystemExit(f"reproduce failed ({proc.returncode}):\n{text[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     man = json.loads((out / "manifest.json").read_text())
     figs = {
@@ -55,6 +91,8 @@ def one_run(data: list[str], out: Path, jobs: int) -> dict:
     return {
         "wall": wall,
         "cpu": cpu,
+        "peak_tree_mib": peak_sum / 2**20,
+        "peak_process_mib": peak_one / 2**20,
         "timings": man.get("timings", {}),
         "figures": figs,
         # the ledger without its run id (which differs between runs by design)
@@ -76,13 +114,17 @@ def main(argv=None) -> int:
     ap.add_argument("--data", action="append", help="as reproduce's --data (default: its own)")
     ap.add_argument("--label", default="demo", help="a name for the data in the table")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--runs", type=int, default=2, choices=(1, 2), help="2 compares the runs")
+    ap.add_argument(
+        "--option", action="append", default=[], help="a reproduce option, e.g. --option=--jobs=1"
+    )
     ap.add_argument("--out", help="append the table to this Markdown file")
     args = ap.parse_args(argv)
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(2):
-            runs.append(one_run(args.data or [], Path(tmp) / f"run{i}", args.jobs))
-    a, b = runs
+        for i in range(args.runs):
+            runs.append(one_run(args.data or [], Path(tmp) / f"run{i}", args.jobs, args.option))
+    a, b = runs[0], runs[-1]
     same_figs = a["figures"] == b["figures"]
     same_ledger = a["ledger"] == b["ledger"]
     load = os.getloadavg()[0]
@@ -92,7 +134,8 @@ def main(argv=None) -> int:
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}; "
         f"1-minute load at the end {load:.1f}. "
         f"`python bench/bench_reproduce.py{''.join(' --data ' + d for d in args.data or [])} "
-        f"--jobs {args.jobs}`",
+        f"--jobs {args.jobs}{''.join(' --option=' + o for o in args.option)}"
+        f"{' --runs 1' if args.runs == 1 else ''}`",
         "",
         "| step | run 1 (s) | run 2 (s) |",
         "|---|---|---|",
@@ -102,11 +145,20 @@ def main(argv=None) -> int:
     lines += [
         f"| **wall clock (the command)** | **{a['wall']:.1f}** | **{b['wall']:.1f}** |",
         f"| CPU (process and kernels) | {a['cpu']:.1f} | {b['cpu']:.1f} |",
+        f"| peak RSS, process tree summed (MiB) | {a['peak_tree_mib']:.0f} | "
+        f"{b['peak_tree_mib']:.0f} |",
+        f"| peak RSS, largest process (MiB) | {a['peak_process_mib']:.0f} | "
+        f"{b['peak_process_mib']:.0f} |",
         "",
-        f"Figure data files compared: {len(a['figures'])}; identical across runs: {same_figs}.",
-        f"Ledger (claims.csv) identical across runs: {same_ledger}.",
-        f"Study status: {a['status']}",
     ]
+    if args.runs == 2:
+        lines += [
+            f"Figure data files compared: {len(a['figures'])}; identical across runs: {same_figs}.",
+            f"Ledger (claims.csv) identical across runs: {same_ledger}.",
+        ]
+    else:
+        lines.append("One run (columns 1 and 2 are the same run).")
+    lines.append(f"Study status: {a['status']}")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

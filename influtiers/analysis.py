@@ -209,10 +209,6 @@ def analyse(
         finally:
             if owned:
                 data.close()
-        report = getattr(data, "report", None)
-        if report is not None and getattr(report, "flags", None):
-            # what the data are (account-level, exact duplicate rows): on every ledger row
-            evidence.meta["data_flags"] = list(report.flags)
     settings = {
         "scheme": None if scheme is None else str(getattr(scheme, "name", scheme)),
         "seed": int(seed),

@@ -22,6 +22,9 @@ from .figfiles import save_figure as save_figure  # re-exported: plots.save_figu
 from .tiers import BELOW, TIER_ORDER
 
 PALETTE = sns.color_palette("colorblind")
+#: Point clouds of more points than this are drawn as a bitmap inside SVG files (the PNG
+#: is the same either way): an SVG of 2M vector points took 1.5 GB and a minute to write.
+RASTER_POINTS = 20_000
 VERDICT_COLOURS = {
     "supported": PALETTE[2],
     "consistent": PALETTE[2],
@@ -266,7 +269,16 @@ def tier_distribution(
     x = pd.Categorical(d["tier"], categories=order).codes + np.random.default_rng(seed).uniform(
         -0.25, 0.25, len(d)
     )
-    ax.scatter(x, d[value], s=4, color="0.25", alpha=0.35, linewidths=0, zorder=3)
+    ax.scatter(
+        x,
+        d[value],
+        s=4,
+        color="0.25",
+        alpha=0.35,
+        linewidths=0,
+        zorder=3,
+        rasterized=len(d) > RASTER_POINTS,
+    )
     if log:
         ax.set_yscale("log")
     ax.set_ylabel(ylabel)
@@ -307,7 +319,15 @@ def binned_curve(
     ]
     binned.insert(0, "followers_mid", mids)
     fig, ax = plt.subplots()
-    ax.scatter(d["followers"], d[value], s=4, alpha=0.2, color="0.5", label="influencers")
+    ax.scatter(
+        d["followers"],
+        d[value],
+        s=4,
+        alpha=0.2,
+        color="0.5",
+        label="influencers",
+        rasterized=len(d) > RASTER_POINTS,
+    )
     ax.errorbar(
         binned["followers_mid"],
         binned["median"],
@@ -627,7 +647,15 @@ def price_by_tier(costs: pd.DataFrame, published: pd.DataFrame | None = None, *,
     pal = tier_colours(tiers_present)
     for t in tiers_present:
         g = d[d["tier"] == t]
-        ax.scatter(g["followers"], g["cost_per_post"], s=6, alpha=0.5, color=pal[t], label=t)
+        ax.scatter(
+            g["followers"],
+            g["cost_per_post"],
+            s=6,
+            alpha=0.5,
+            color=pal[t],
+            label=t,
+            rasterized=len(d) > RASTER_POINTS,
+        )
     bands = pd.DataFrame()
     if published is not None and len(published):
         bands = published[published["platform"].eq("instagram")][

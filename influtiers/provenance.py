@@ -12,10 +12,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import platform as _platform
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -124,23 +126,37 @@ def file_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: str | Path, data: bytes | str) -> Path:
-    """Write to a temporary name in the same folder, then rename: an interrupted run never
-    leaves a half-written file under the final name. The file follows the umask (as
+@contextlib.contextmanager
+def atomic_open(path: str | Path):
+    """A binary file to write ``path`` through: it is written under a temporary name in
+    the same folder and renamed when the block ends without error, so an interrupted run
+    never leaves a half-written file under the final name. The file follows the umask (as
     ``open`` would make it), not the owner-only mode of a temporary file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, file_mode())
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
-            f.write(data)
+        with os.fdopen(fd, "wb") as f:
+            yield f
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+
+
+def atomic_write(path: str | Path, data: bytes | str) -> Path:
+    """Write ``data`` (text as UTF-8) to ``path`` through :func:`atomic_open`."""
+    with atomic_open(path) as f:
+        f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return Path(path)
+
+
+def atomic_copy(src: str | Path, path: str | Path) -> Path:
+    """Copy the file ``src`` to ``path`` through :func:`atomic_open`, in chunks."""
+    with open(src, "rb") as fin, atomic_open(path) as f:
+        shutil.copyfileobj(fin, f, 1 << 20)
+    return Path(path)
 
 
 def watermark(data=None, params: Mapping | None = None) -> str:

@@ -35,6 +35,7 @@ from .analysis import analyse
 from .claims import run_benchmark_ledger
 from .config import CURRENCY, REPORTS_DIR, SEED
 from .errors import Interrupted, RunDirError, UnusableData, UsageError
+from .evidence import build_evidence
 from .load import load
 from .load.bundled import resolve_bundled
 from .metrics import get_definition
@@ -258,17 +259,21 @@ def _run(
         shas = {ds.label: ds.sha256 for ds in loaded}
         validation = _write_validation(stage, reports, shas, run_id, several)
         timings["validate"] = time.perf_counter() - t0
-        # 2. evidence (one SQL pass each) and the ledger (each claim once), written once
+        # 2. evidence (one SQL pass each, every definition, streamed into the run: never
+        # held whole) and the ledger (each claim once, reading the columns it needs)
         t0 = time.perf_counter()
-        analyses = {
-            ds.label: analyse(
-                ds, scheme=scheme, seed=seed, definition=definition, currency=currency
-            )
-            for ds in loaded
-        }
+        evidence = {}
+        for ds in loaded:
+            ev_dir = stage / "evidence" / (ds.label if several else "")
+            evidence[ds.label] = build_evidence(ds, currency=currency, out=ev_dir)
+            ds.close()  # the engine's memory goes before the statistics start
     finally:
         for ds in loaded:
             ds.close()
+    analyses = {
+        label: analyse(ev, scheme=scheme, seed=seed, definition=definition, currency=currency)
+        for label, ev in evidence.items()
+    }
     settings = {
         "scheme": scheme,
         "seed": seed,
@@ -315,6 +320,8 @@ def _run(
                 reason="needs two or more sources (add --data benchmarks or a dataset)",
             )
         entries_in.append(e)
+    for a in analyses.values():  # the notebooks read the run; this process needs no table
+        a.evidence.unload()
     entries = _run_studies(entries_in, stage, jobs, progress, tqdm, None if progress else log)
     for e in entries:
         timings[f"{_key(e)}_{e['slug']}"] = e["seconds"]

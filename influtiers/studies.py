@@ -271,7 +271,7 @@ class StudySession:
         synthesis)."""
         if self.synthesis is not None:
             return self.describe_sources()
-        v, inf = self.validation, self.evidence.influencers
+        v, inf = self.validation, self.evidence.frame(columns=["platform", "n_posts"])
         plats = ", ".join(
             f"{k} {v}" for k, v in inf.groupby("platform")["n_posts"].sum().sort_index().items()
         )
@@ -326,7 +326,7 @@ class StudySession:
             lines.append(
                 f"dataset {label}{synth}: rows in {m.get('rows_in')}, accepted "
                 f"{m.get('accepted')}, quarantined {m.get('quarantined')}; "
-                f"{len(a.evidence.influencers)} influencers on {', '.join(a.evidence.platforms)}"
+                f"{a.evidence.num_rows('influencers')} influencers on {', '.join(a.evidence.platforms)}"
             )
         pub = syn.published
         if len(pub):

@@ -569,18 +569,110 @@ def test_partitioned_evidence_survives_parquet_exactly(tmp_path):
     """The evidence assembled from three hash partitions (sorted, cast column by column)
     comes back from Parquet with the same order, dtypes and values, every table."""
     from influtiers.evidence import Evidence
-    from influtiers.evidence.tables import TABLES
-    from influtiers.load import load
 
-    with load("demo") as ds:
+    with load_demo() as ds:
         ev = build_evidence(ds, partitions=3)
     ev.write(tmp_path / "ev")
-    back = Evidence.read(tmp_path / "ev")
+    assert_same_tables(Evidence.read(tmp_path / "ev"), ev)
+
+
+def assert_same_tables(got, ref) -> None:
+    """Every evidence table of ``got`` equals ``ref``'s: order, dtypes and values."""
+    from influtiers.evidence.tables import TABLES
+
     for name in TABLES:
-        got, ref = getattr(ev, name), getattr(back, name)
-        assert (got is None) == (ref is None), name
-        if got is not None:
-            pd.testing.assert_frame_equal(got, ref, check_exact=True)
+        a, b = getattr(got, name), getattr(ref, name)
+        assert (a is None) == (b is None), name
+        if a is not None:
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_streamed_evidence_equals_the_evidence_built_in_memory(tmp_path):
+    """``out=`` streams three hash partitions into Parquet (sorted within each partition
+    only); read back, every table, every dtype and every definition's table equal the
+    evidence built in memory."""
+    from influtiers.evidence import Evidence
+    from influtiers.evidence.tables import TABLES
+
+    with load_demo() as ds:
+        ref = build_evidence(ds, partitions=3)
+        got = build_evidence(ds, partitions=3, out=tmp_path / "ev")
+    assert got.store is not None and got.meta == ref.meta
+    assert sorted(p.name for p in (tmp_path / "ev").iterdir()) == sorted(
+        [f"{n}.parquet" for n in TABLES if getattr(ref, n) is not None] + ["meta.json"]
+    )
+    # the streamed file is not sorted across partitions: the reader sorts it
+    keys = pq.read_table(tmp_path / "ev" / "influencers.parquet", columns=["account_id"])
+    ids = keys.column("account_id").to_pylist()
+    assert ids != sorted(ids)
+    for d in ref.definitions:
+        for kw in (
+            {},
+            {"sponsored": True},
+            {"sponsored": False},
+            {"by_sponsored": True},
+            {"platform": "tiktok"},
+        ):
+            pd.testing.assert_frame_equal(got.table(d, **kw), ref.table(d, **kw), check_exact=True)
+    assert_same_tables(Evidence.read(tmp_path / "ev"), ref)
+
+
+def test_read_evidence_loads_only_the_columns_used(tmp_path):
+    from influtiers.evidence import Evidence
+
+    with load_demo() as ds:
+        ref = build_evidence(ds)
+    ref.write(tmp_path / "ev")
+    ev = Evidence.read(tmp_path / "ev")
+    assert all(t is None for t in ev.tables.values())
+    assert ev.num_rows("influencers") == len(ref.influencers)  # from the file's footer
+    assert ev.has("sponsored") and all(t is None for t in ev.tables.values())
+    assert ev.platforms == ref.platforms
+    assert list(ev.tables["influencers"].columns) == ["platform"]
+    # one flag's rows are read alone while the whole flag table is not held
+    flagged = ev.table("er_followers", sponsored=True)
+    assert ev.tables["by_sponsored"] is None and ev.tables[("by_sponsored", True)] is not None
+    pd.testing.assert_frame_equal(flagged, ref.table("er_followers", sponsored=True))
+    ev.unload("by_sponsored")
+    assert ev.tables[("by_sponsored", True)] is None
+    ev.table("er_followers")
+    held = set(ev.tables["influencers"].columns)
+    assert {c for c in held if ":" in c} == {
+        c for c in ref.influencers.columns if c.startswith("er_followers:")
+    }
+    assert ev.tables["by_sponsored"] is None
+    # writing a partly read evidence elsewhere copies every column
+    ev.write(tmp_path / "copy")
+    pd.testing.assert_frame_equal(Evidence.read(tmp_path / "copy").influencers, ref.influencers)
+    ev.unload()
+    assert all(t is None for t in ev.tables.values())
+    pd.testing.assert_frame_equal(ev.influencers, ref.influencers, check_exact=True)
+
+
+def test_streamed_evidence_is_complete_or_absent(tmp_path, monkeypatch):
+    """An error in the middle of the stream leaves no half-written table."""
+    from influtiers.evidence import build as build_mod
+
+    calls = []
+
+    def failing(out, influencers=None):
+        calls.append(1)
+        if len(calls) == 3:  # the second partition, after the first one was written
+            raise RuntimeError("stop")
+        return with_followers(out, influencers)
+
+    with_followers = build_mod.with_followers
+    monkeypatch.setattr(build_mod, "with_followers", failing)
+    with load_demo() as ds, pytest.raises(RuntimeError, match="stop"):
+        build_evidence(ds, partitions=2, out=tmp_path / "ev")
+    assert not any(p.suffix == ".parquet" for p in (tmp_path / "ev").iterdir())
+    assert not any((tmp_path / "ev").glob(".*.tmp"))
+
+
+def load_demo():
+    from influtiers.load import load
+
+    return load("demo")
 
 
 def test_evidence_round_trip(tmp_path, sim_posts):

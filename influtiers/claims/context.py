@@ -159,7 +159,7 @@ class Context:
         """One row per influencer of the scope with ``followers``, ``platform``, ``n_posts``
         and ``tier`` (the claim's scheme): for the claims about follower counts, which
         need no engagement column (C01, C15)."""
-        src = self.evidence.influencers
+        src = self.evidence.frame(columns=["platform", "account_id", "followers", "n_posts"])
         if self.platform:
             src = src[(src["platform"] == self.platform).to_numpy()]
         if src.empty:

@@ -44,7 +44,10 @@ def _currency_note(ctx: Context, t: pd.DataFrame) -> str:
 
 
 def _priced(ctx: Context, claim: Claim) -> pd.DataFrame:
-    if not ctx.evidence.has("cost") and not (ctx.evidence.influencers["cost_other_n"] > 0).any():
+    if (
+        not ctx.evidence.has("cost")
+        and not (ctx.evidence.frame(columns=["cost_other_n"])["cost_other_n"] > 0).any()
+    ):
         raise NotTestable("no prices (cost column) in the data")
     full = ctx.table(claim)
     t = cost_table(full)

@@ -6,12 +6,15 @@ import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .. import config
 from ..metrics import get_definition
+from ..provenance import atomic_open
 from .sql import (
     available_definitions,
     brand_sql,
@@ -72,6 +75,7 @@ def build_evidence(
     partitions: int | None = None,
     ranked: Sequence[str] | None = None,
     trimmed: Sequence[str] | None = None,
+    out=None,
 ) -> Evidence:
     """Aggregate the accepted posts of ``data`` into an :class:`Evidence`.
 
@@ -89,6 +93,11 @@ def build_evidence(
     ``trimmed`` those that get the trimmed-mean rate too (default: the ranked ones).
     These are the costliest part of the pass; the claims need only the median of the
     analysis definition (see :func:`influtiers.claims.ranked_definitions`).
+
+    ``out`` streams the tables into that folder instead (Parquet and ``meta.json``, as
+    :meth:`Evidence.write` lays them out), one hash partition at a time, so the evidence
+    is never held whole; the Evidence returned reads them from there when used
+    (:meth:`Evidence.read`). ``influtiers reproduce`` builds every definition this way.
     """
     ds, owned = posts_source(data)
     try:
@@ -102,7 +111,7 @@ def build_evidence(
         k = int(partitions or auto_partitions(ds, 1 + len(rk) + len(tr)))
         parts = [None] if k <= 1 else [(i, k) for i in range(k)]
 
-        def agg(by):
+        def agg(by, parts):
             frames = [
                 run(
                     evidence_sql(
@@ -121,15 +130,30 @@ def build_evidence(
                 )
                 for p in parts
             ]
-            out = assemble(frames, by)
+            table = assemble(frames, by)
             if dialect == "duckdb":  # the Arrow results' blocks went back to DuckDB's pool
                 release_memory(ds.con)
-            return out
+            return table
 
-        influencers = with_followers(agg(()))
-        by_sponsored = None
-        if "sponsored" in cols:
-            by_sponsored = with_followers(agg(("sponsored",)), influencers)
+        flagged = "sponsored" in cols
+        if out is None:
+            influencers = with_followers(agg((), parts))
+            by_sponsored = (
+                with_followers(agg(("sponsored",), parts), influencers) if flagged else None
+            )
+        else:  # a partition's flag rows are those of its influencers: both stream together
+            influencers = by_sponsored = None
+            d = Path(out)
+            with (
+                ParquetSink(d / "influencers.parquet") as inf_sink,
+                ParquetSink(d / "by_sponsored.parquet" if flagged else None) as flag_sink,
+            ):
+                for p in parts:
+                    inf = with_followers(agg((), [p]))
+                    if flagged:
+                        flag_sink.write(with_followers(agg(("sponsored",), [p]), inf))
+                    inf_sink.write(inf)
+                    del inf
         cat = category_sql(src, cols, dialect=dialect)
         brand = brand_sql(src, cols, dialect=dialect)
         categories = assemble([run(cat)]) if cat else None
@@ -157,7 +181,43 @@ def build_evidence(
         "currency": currency,
         "unit": "influencer",
     }
-    return Evidence(influencers, by_sponsored, categories, brands, meta)
+    if getattr(rep, "flags", None):  # what the data are (account-level, duplicate rows)
+        meta["data_flags"] = list(rep.flags)
+    ev = Evidence(influencers, by_sponsored, categories, brands, meta)
+    if out is None:
+        return ev
+    ev.write(out)  # categories, brands and meta.json beside the streamed tables
+    return Evidence.read(out)
+
+
+class ParquetSink:
+    """A Parquet file written one evidence table part at a time (atomically: the file
+    appears complete, or not at all); ``path=None`` writes nothing."""
+
+    def __init__(self, path) -> None:
+        self.path = path
+        self.writer = None
+
+    def __enter__(self) -> ParquetSink:
+        if self.path is not None:
+            self.file_cm = atomic_open(self.path)
+            self.file = self.file_cm.__enter__()
+        return self
+
+    def write(self, part: pd.DataFrame) -> None:
+        table = pa.Table.from_pandas(part, preserve_index=False).replace_schema_metadata(None)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.file, table.schema, compression="zstd")
+        self.writer.write_table(table.cast(self.writer.schema))
+
+    def __exit__(self, *exc) -> None:
+        if self.path is None:
+            return
+        try:
+            if self.writer is not None:
+                self.writer.close()
+        finally:
+            self.file_cm.__exit__(*exc)
 
 
 def _names(definitions) -> set[str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ import pyarrow.parquet as pq
 from .. import config
 from ..errors import NotTestable
 from ..metrics import get_definition
-from ..provenance import atomic_write
+from ..provenance import atomic_copy, atomic_write
 from ..schema import COUNT_COLUMNS
 from ..tiers import get_scheme
 from .sql import DEFINITION_STATS, KEYS, SEP, TABLES
@@ -45,20 +46,25 @@ def _column(name: str, arr: pa.ChunkedArray, by: Sequence[str]):
     return pc.cast(arr, pa.float64()).to_numpy()  # nulls are NaN
 
 
+def sort_order(tbl: pa.Table, by: Sequence[str] = ()):
+    """The row order of an evidence table: by ``by``, then the keys (None: no key)."""
+    keys = [k for k in (*by, *KEYS) if k in tbl.column_names]
+    return pc.sort_indices(tbl, sort_keys=[(k, "ascending") for k in keys]) if keys else None
+
+
 def assemble(parts: Sequence, by: Sequence[str] = ()) -> pd.DataFrame:
     """The evidence table of the concatenated ``parts`` (Arrow tables, or DataFrames):
-    sorted by ``by`` and the keys, with the dtypes of :func:`_column`. One column at a
-    time: each source column is sorted, converted and released before the next, so the
-    peak is the table plus one column (a concat, a sort and dtype casts of pandas frames
-    each copied the whole table: 2.5 GB at 100M posts)."""
+    sorted by ``by`` and the keys, with the dtypes of :func:`_column`. One column at a time:
+    each source column is sorted, converted and released before the next, so the peak is
+    the table plus one column (a concat, a sort and dtype casts of pandas frames each
+    copied the whole table: 2.5 GB at 100M posts)."""
     tables = [
         p if isinstance(p, pa.Table) else pa.Table.from_pandas(p, preserve_index=False)
         for p in parts
     ]
     tbl = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
     del tables, parts
-    keys = [k for k in (*by, *KEYS) if k in tbl.column_names]
-    order = pc.sort_indices(tbl, sort_keys=[(k, "ascending") for k in keys]) if keys else None
+    order = sort_order(tbl, by)
     pool = pa.default_memory_pool()
     cols = {}
     while tbl.num_columns:
@@ -70,15 +76,197 @@ def assemble(parts: Sequence, by: Sequence[str] = ()) -> pd.DataFrame:
     return pd.DataFrame(cols, copy=False)
 
 
-@dataclass
-class Evidence:
-    """The evidence tables of one dataset (see the module docstring)."""
+def is_base(column: str) -> bool:
+    """Whether an evidence column belongs to no engagement definition (keys, followers,
+    counts, sums, prices)."""
+    return SEP not in column
 
-    influencers: pd.DataFrame
-    by_sponsored: pd.DataFrame | None = None
-    categories: pd.DataFrame | None = None
-    brands: pd.DataFrame | None = None
-    meta: dict = field(default_factory=dict)
+
+def release_freed_memory() -> None:
+    """Hand memory freed by Python, Arrow and numpy back to the system (allocators keep
+    it for reuse: after the statistics at 2M influencers, about 0.3 GB)."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:  # glibc only
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+class EvidenceStore:
+    """Evidence tables written to a folder (:meth:`Evidence.write`, or streamed by
+    :func:`influtiers.evidence.write_evidence`), read a few columns at a time.
+
+    Rows come back sorted by the keys whatever their order in the file (a file streamed
+    from hash partitions is sorted within each partition only), with the dtypes of
+    :func:`assemble`; each table's order is computed once, from its key columns."""
+
+    def __init__(self, directory) -> None:
+        self.directory = Path(directory)
+        self.files = {
+            name: self.directory / f"{name}.parquet"
+            for name in TABLES
+            if (self.directory / f"{name}.parquet").exists()
+        }
+        self.metadata = {name: pq.read_metadata(f) for name, f in self.files.items()}
+        self.orders: dict[str, object] = {}
+
+    def has(self, name: str) -> bool:
+        return name in self.files
+
+    def columns(self, name: str) -> list[str]:
+        return list(self.metadata[name].schema.names) if name in self.files else []
+
+    def num_rows(self, name: str) -> int:
+        return int(self.metadata[name].num_rows) if name in self.files else 0
+
+    def order(self, name: str, flag: bool | None = None):
+        """Positions in the file of table ``name``'s rows, sorted by its keys; with
+        ``flag`` (``by_sponsored``), of the rows with that sponsored flag only."""
+        key = name if flag is None else (name, bool(flag))
+        if key not in self.orders:
+            by = by_of(name)
+            keys = [k for k in (*by, *KEYS) if k in self.columns(name)]
+            tbl = pq.read_table(self.files[name], columns=keys)
+            order = sort_order(tbl, by)
+            if flag is not None:
+                order = order.filter(pc.equal(tbl.column("sponsored").take(order), bool(flag)))
+            self.orders[key] = order
+            del tbl
+            pa.default_memory_pool().release_unused()
+        return self.orders[key]
+
+    def read(
+        self, name: str, columns: Sequence[str] | None = None, flag: bool | None = None
+    ) -> pd.DataFrame:
+        """``columns`` (default: all) of table ``name``, sorted by its keys (``flag``:
+        the rows with that sponsored flag only). One column is decoded at a time: reading
+        them together held the Arrow table beside the frame (a peak of 1.7 GB for a frame
+        of 0.55 GB at 2M influencers; 0.7 GB this way)."""
+        cols = self.columns(name) if columns is None else list(columns)
+        order, by = self.order(name, flag), by_of(name)
+        pool = pa.default_memory_pool()
+        out = {}
+        with pq.ParquetFile(self.files[name]) as f:
+            for c in cols:
+                arr = f.read(columns=[c]).column(0)
+                out[c] = _column(c, arr if order is None else arr.take(order), by)
+                del arr
+                pool.release_unused()
+        return pd.DataFrame(out, copy=False)
+
+
+class Evidence:
+    """The evidence tables of one dataset (see the module docstring).
+
+    Built in memory (:func:`~influtiers.evidence.build_evidence`), or read from a folder
+    (:meth:`read`): then each table is read when first used, with only the columns used
+    (the base columns, and those of each definition asked for; the attributes
+    ``influencers`` and ``by_sponsored`` read every column). At 2M influencers the tables
+    of every definition hold about 4 GB; one definition's about 0.6 GB.
+    """
+
+    def __init__(
+        self,
+        influencers: pd.DataFrame | None = None,
+        by_sponsored: pd.DataFrame | None = None,
+        categories: pd.DataFrame | None = None,
+        brands: pd.DataFrame | None = None,
+        meta: dict | None = None,
+        *,
+        store: EvidenceStore | None = None,
+    ) -> None:
+        self.tables: dict = {
+            "influencers": influencers,
+            "by_sponsored": by_sponsored,
+            "categories": categories,
+            "brands": brands,
+        }
+        self.meta = {} if meta is None else meta
+        self.store = store
+
+    def __repr__(self) -> str:
+        where = f", read from {self.store.directory}" if self.store is not None else ""
+        return f"Evidence({self.label!r}, definitions={self.definitions}{where})"
+
+    def frame(
+        self,
+        name: str = "influencers",
+        definition=None,
+        columns: Sequence[str] | None = None,
+        *,
+        flag: bool | None = None,
+    ) -> pd.DataFrame | None:
+        """Table ``name`` as held, with at least ``columns`` (default: its base columns,
+        :func:`is_base`) and, given ``definition``, that definition's columns: an
+        evidence read from a folder reads what is missing on first use and keeps it. Use
+        this rather than the attributes where those columns suffice. ``flag``
+        (``by_sponsored`` only): the rows with that sponsored flag, a view of the held
+        table, or (read from a folder, the table not held) those rows read alone."""
+        st = self.store
+        whole = self.tables[name]
+        if flag is not None and (st is None or whole is not None):
+            src = self.frame(name, definition, columns)
+            return rows(src, (src["sponsored"] == flag).fillna(False).to_numpy())
+        if st is None or not st.has(name):
+            return whole
+        key = name if flag is None else (name, bool(flag))
+        t = self.tables.get(key)
+        have = st.columns(name)
+        want = [c for c in have if is_base(c)] if columns is None else list(columns)
+        if definition is not None:
+            p = get_definition(definition).name + SEP
+            want += [c for c in have if c.startswith(p)]
+        missing = [c for c in dict.fromkeys(want) if c in have and (t is None or c not in t)]
+        if missing:
+            extra = st.read(name, missing, flag)
+            if t is None:
+                t = self.tables[key] = extra
+            else:
+                for c in missing:
+                    t[c] = extra.pop(c).to_numpy()
+        return t
+
+    def full(self, name: str) -> pd.DataFrame | None:
+        """Table ``name`` with every column (read in full from the folder, if from one)."""
+        st = self.store
+        if st is None or not st.has(name):
+            return self.tables[name]
+        t = self.frame(name, columns=st.columns(name))
+        if list(t.columns) != st.columns(name):  # the file's order
+            t = self.tables[name] = t[st.columns(name)]
+        return t
+
+    influencers = property(lambda self: self.full("influencers"), doc="One row per influencer.")
+    by_sponsored = property(
+        lambda self: self.full("by_sponsored"), doc="One row per influencer and flag."
+    )
+    categories = property(lambda self: self.full("categories"), doc="Posts per category.")
+    brands = property(lambda self: self.full("brands"), doc="Sponsored posts per brand.")
+
+    def unload(self, *names: str) -> None:
+        """Forget the tables ``names`` (default: all) read so far: an evidence read from
+        a folder reads them again when used; one built in memory keeps them."""
+        if self.store is None:
+            return
+        names = names or TABLES
+        dropped = [
+            k
+            for k, t in self.tables.items()
+            if t is not None and (k if isinstance(k, str) else k[0]) in names
+        ]
+        for key in dropped:
+            self.tables[key] = None
+            self.store.orders.pop(key, None)
+        if dropped:
+            release_freed_memory()
+
+    def num_rows(self, name: str) -> int:
+        """Rows of table ``name`` (0 when absent), without reading it."""
+        t = self.tables[name]
+        if t is None and self.store is not None:
+            return self.store.num_rows(name)
+        return 0 if t is None else len(t)
 
     @property
     def definitions(self) -> list[str]:
@@ -100,7 +288,8 @@ class Evidence:
 
     @property
     def platforms(self) -> list[str]:
-        return sorted(self.influencers["platform"].dropna().unique().tolist())
+        plat = self.frame(columns=["platform"])["platform"]
+        return sorted(plat.dropna().unique().tolist())
 
     @property
     def columns(self) -> list[str]:
@@ -112,13 +301,14 @@ class Evidence:
         if column in ("account_id", "followers"):
             return True
         if column in COUNT_COLUMNS or column == "cost":
-            return bool((self.influencers[f"{column}_n"] > 0).any())
+            n = f"{column}_n"
+            return bool((self.frame(columns=[n])[n] > 0).any())
         if column == "sponsored":
-            return self.by_sponsored is not None and len(self.by_sponsored) > 0
+            return self.num_rows("by_sponsored") > 0
         if column == "category":
-            return self.categories is not None and len(self.categories) > 0
+            return self.num_rows("categories") > 0
         if column == "brand":
-            return self.brands is not None and len(self.brands) > 0
+            return self.num_rows("brands") > 0
         return column in self.columns
 
     def table(
@@ -147,18 +337,16 @@ class Evidence:
                 f"do not all have (available: {', '.join(self.definitions) or 'none'})"
             )
         if sponsored is not None or by_sponsored:
-            if self.by_sponsored is None or self.by_sponsored.empty:
+            if not self.num_rows("by_sponsored"):
                 raise NotTestable("no sponsorship flag (sponsored) in the data")
-            src = self.by_sponsored
-            if sponsored is not None:
-                src = rows(src, (src["sponsored"] == sponsored).fillna(False).to_numpy())
+            src = self.frame("by_sponsored", d, flag=None if by_sponsored else sponsored)
         else:
-            src = self.influencers
+            src = self.frame("influencers", d)
         if platform is not None:
             plats = [platform] if isinstance(platform, str) else list(platform)
             src = rows(src, src["platform"].isin(plats).to_numpy())
         p = d.name + SEP
-        generic = [c for c in src.columns if SEP not in c]
+        generic = [c for c in src.columns if is_base(c)]
         # no .copy(): under copy-on-write (pandas 3) the selection shares the evidence's
         # columns until one is modified; a copy here cost 0.5 GB per table at 2M influencers
         t = src[generic]
@@ -184,16 +372,23 @@ class Evidence:
 
     # -- persistence ----------------------------------------------------------------
     def write(self, directory) -> list[Path]:
-        """Write the tables as Parquet and ``meta.json`` into ``directory``."""
+        """Write the tables as Parquet and ``meta.json`` into ``directory`` (an evidence
+        read from a folder copies its files: every column, read or not)."""
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         out = []
+        st = self.store
         for name in TABLES:
-            t = getattr(self, name)
+            if st is not None and st.has(name):
+                src = st.files[name]
+                if src.resolve() != (d / src.name).resolve():
+                    atomic_copy(src, d / src.name)
+                out.append(d / src.name)
+                continue
+            t = self.tables[name]
             if t is None:
                 continue
-            buf = parquet_bytes(t)
-            out.append(atomic_write(d / f"{name}.parquet", buf))
+            out.append(atomic_write(d / f"{name}.parquet", parquet_bytes(t)))
         out.append(
             atomic_write(d / "meta.json", json.dumps(self.meta, indent=2, sort_keys=True) + "\n")
         )
@@ -201,14 +396,11 @@ class Evidence:
 
     @classmethod
     def read(cls, directory) -> Evidence:
-        """The evidence written by :meth:`write`."""
+        """The evidence written into ``directory`` (:meth:`write`,
+        :func:`~influtiers.evidence.write_evidence`); its tables are read when used."""
         d = Path(directory)
         meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-        tables = {}
-        for name in TABLES:
-            p = d / f"{name}.parquet"
-            tables[name] = assemble([pq.read_table(p)], by_of(name)) if p.exists() else None
-        return cls(meta=meta, **tables)
+        return cls(meta=meta, store=EvidenceStore(d))
 
 
 def rows(t: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
