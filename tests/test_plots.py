@@ -447,3 +447,17 @@ def test_tier_points_are_jittered_by_their_seed():
         xs.append(np.concatenate([np.asarray(col.get_offsets())[:, 0] for col in ax.collections]))
         plt.close(fig)
     assert not np.array_equal(xs[0], xs[1])
+
+
+@pytest.mark.parametrize("n", [plots.RASTER_POINTS, plots.RASTER_POINTS + 1])
+def test_large_point_clouds_are_rasterised_in_svg(n):
+    """Above ``RASTER_POINTS`` influencers the scatter is a bitmap inside the SVG (2M
+    vector points took 1.5 GB to write); at the threshold it stays vector."""
+    rng = np.random.default_rng(1)
+    t = pd.DataFrame(
+        {"followers": rng.uniform(1e3, 1e6, n), "rate_median": rng.uniform(0.01, 0.1, n)}
+    )
+    fig, _ = plots.binned_curve(t, "rate_median", ylabel="rate")
+    (cloud,) = fig.axes[0].collections[:1]
+    assert cloud.get_rasterized() is (n > plots.RASTER_POINTS)
+    plt.close(fig)
