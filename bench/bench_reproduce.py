@@ -12,9 +12,10 @@ Targets (issue 10, 2 cores): demo 45 s or less; the 40k-post, 23k-influencer Kim
 dataset 60 s or less. Each run is a fresh process (``python -m influtiers reproduce
 --jobs N --no-progress --out TMP``); the table shows its wall time, CPU time (user +
 system of the process and its notebook kernels) and the steps recorded in the run's
-manifest, and the peak memory of the command: the resident set of its whole process tree
-(the command and its notebook kernels, summed) sampled every 0.25 s from ``/proc``, and
-of its largest process. ``--out`` appends the table to a Markdown file. Run by hand,
+manifest, and the peak memory of the command, sampled every 0.25 s from ``/proc``: the
+resident set (RSS) of its whole process tree (the command, its study workers and notebook
+kernels) summed, of its largest process, and the proportional set size (PSS) summed, which
+counts shared pages once; then which processes made up the peak, and each one's peak. ``--out`` appends the table to a Markdown file. Run by hand,
 never by the tests.
 """
 
@@ -40,8 +41,11 @@ import pandas as pd  # noqa: E402
 from influtiers.provenance import sha256_file  # noqa: E402
 
 
-def tree_rss(pid: int) -> tuple[int, int]:
-    """(sum, largest) resident set in bytes of ``pid`` and its descendants (Linux /proc)."""
+def tree_sizes(pid: int) -> dict[int, tuple[str, int, int]]:
+    """``{pid: (name, RSS bytes, PSS bytes)}`` of ``pid`` and its descendants (Linux
+    /proc). PSS (proportional set size) splits shared pages between the processes that map
+    them, so its sum is the memory the tree takes; summed RSS counts shared pages (Python,
+    numpy, Arrow, DuckDB libraries) once per process."""
     children: dict[int, list[int]] = {}
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -51,16 +55,39 @@ def tree_rss(pid: int) -> tuple[int, int]:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(d))
-    todo, sizes = [pid], []
+    todo, out = [pid], {}
+    page = os.sysconf("SC_PAGE_SIZE")
     while todo:
         p = todo.pop()
         todo += children.get(p, [])
         try:
             with open(f"/proc/{p}/statm") as f:
-                sizes.append(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
+                rss = int(f.read().split()[1]) * page
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                argv = f.read().decode(errors="replace").split("\0")
+            pss = rss
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss = int(line.split()[1]) * 1024
+                        break
         except OSError:
-            pass
-    return sum(sizes), max(sizes, default=0)
+            continue
+        out[p] = (process_name(argv), rss, pss)
+    return out
+
+
+def process_name(argv: list[str]) -> str:
+    """A short name for a process of the tree: the command, a kernel, or a spawned process
+    (the validation and claims phase, a study worker, multiprocessing's tracker)."""
+    text = " ".join(a for a in argv if a)
+    if "ipykernel" in text:
+        return "kernel"
+    if "influtiers" in text and "reproduce" in text:
+        return "command"
+    if "multiprocessing" in text or "spawn_main" in text:
+        return "spawned"
+    return os.path.basename(argv[0]) if argv and argv[0] else "?"
 
 
 def one_run(data: list[str], out: Path, jobs: int, options: list[str]) -> dict:
@@ -70,12 +97,22 @@ def one_run(data: list[str], out: Path, jobs: int, options: list[str]) -> dict:
     cmd += ["--jobs", str(jobs), "--no-progress", *options]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    peak_sum = peak_one = 0
+    peak_sum = peak_one = peak_pss = 0
+    at_peak: list[str] = []
+    per_process: dict[int, tuple[str, int]] = {}  # pid: (name, peak RSS)
     with tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
         while proc.poll() is None:
-            total, largest = tree_rss(proc.pid)
-            peak_sum, peak_one = max(peak_sum, total), max(peak_one, largest)
+            sizes = tree_sizes(proc.pid)
+            for p, (name, rss, _) in sizes.items():
+                per_process[p] = (name, max(rss, per_process.get(p, (name, 0))[1]))
+            total = sum(v[1] for v in sizes.values())
+            pss = sum(v[2] for v in sizes.values())
+            peak_one = max([peak_one, *(v[1] for v in sizes.values())])
+            if pss > peak_pss:
+                peak_pss = pss
+                at_peak = [f"{n} {r / 2**20:.0f}/{q / 2**20:.0f}" for n, r, q in sizes.values()]
+            peak_sum = max(peak_sum, total)
             time.sleep(0.25)
         wall = time.perf_counter() - t0
         log.seek(0)
@@ -93,6 +130,11 @@ def one_run(data: list[str], out: Path, jobs: int, options: list[str]) -> dict:
         "cpu": cpu,
         "peak_tree_mib": peak_sum / 2**20,
         "peak_process_mib": peak_one / 2**20,
+        "peak_pss_mib": peak_pss / 2**20,
+        "at_peak": at_peak,
+        "per_process": sorted(
+            ((n, r / 2**20) for n, r in per_process.values()), key=lambda x: -x[1]
+        ),
         "timings": man.get("timings", {}),
         "figures": figs,
         # the ledger without its run id (which differs between runs by design)
@@ -149,6 +191,13 @@ def main(argv=None) -> int:
         f"{b['peak_tree_mib']:.0f} |",
         f"| peak RSS, largest process (MiB) | {a['peak_process_mib']:.0f} | "
         f"{b['peak_process_mib']:.0f} |",
+        f"| peak PSS, process tree summed (MiB) | {a['peak_pss_mib']:.0f} | "
+        f"{b['peak_pss_mib']:.0f} |",
+        "",
+        "Run 1, at the tree's peak PSS (process RSS/PSS, MiB): " + "; ".join(a["at_peak"]) + ".",
+        "Run 1, peak RSS of each process (MiB): "
+        + ", ".join(f"{n} {r:.0f}" for n, r in a["per_process"])
+        + ".",
         "",
     ]
     if args.runs == 2:

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import pickle
 import signal
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +45,7 @@ from .provenance import atomic_write, provenance, sha256_file
 from .report import build_report
 from .rundir import RunDirectory, new_run_id
 from .studies import STUDIES, SYNTHESIS_STUDY, Study, execute, get_study
-from .synthesis import BENCHMARKS, combine
+from .synthesis import BENCHMARKS, Synthesis, combine
 from .tiers import get_scheme
 
 
@@ -242,54 +244,28 @@ def _run(
     stage = rd.staging
     several = len(specs) > 1
     run_id = new_run_id()
-    # 1. load and validate each dataset, once
+    # 1-2. validate, evidence and ledger, in a process of their own: the run directory
+    # gets everything, and the memory they take (gigabytes at 100M posts, which an
+    # allocator does not always hand back) leaves with that process before the notebooks
+    # start
     t0 = time.perf_counter()
-    loaded, reports, shas = [], {}, {}
-    try:
-        for sp in specs:
-            ds = load(
-                sp.source, accounts=sp.accounts, mapping=sp.mapping, label=sp.label, **load_options
-            )
-            loaded.append(ds)
-            reports[ds.label] = ds.report
-            if ds.report.accepted == 0:  # the one error line carries the accounting
-                raise UnusableData(f"{ds.report.unusable()}; {rd.untouched()}")
-            if log is not None:
-                log((f"{ds.label}: " if several else "") + ds.report.accounting())
-        shas = {ds.label: ds.sha256 for ds in loaded}
-        validation = _write_validation(stage, reports, shas, run_id, several)
-        timings["validate"] = time.perf_counter() - t0
-        # 2. evidence (one SQL pass each, every definition, streamed into the run: never
-        # held whole) and the ledger (each claim once, reading the columns it needs)
-        t0 = time.perf_counter()
-        evidence = {}
-        for ds in loaded:
-            ev_dir = stage / "evidence" / (ds.label if several else "")
-            evidence[ds.label] = build_evidence(ds, currency=currency, out=ev_dir)
-            ds.close()  # the engine's memory goes before the statistics start
-    finally:
-        for ds in loaded:
-            ds.close()
-    analyses = {
-        label: analyse(ev, scheme=scheme, seed=seed, definition=definition, currency=currency)
-        for label, ev in evidence.items()
-    }
-    settings = {
+    job = {
+        "stage": stage,
+        "specs": specs,
+        "bench": bench,
+        "run_id": run_id,
+        "untouched": rd.untouched(),
+        "load_options": load_options,
         "scheme": scheme,
         "seed": seed,
         "definition": definition,
         "currency": currency,
-        "run_id": run_id,
     }
-    for a in analyses.values():
-        a.settings["run_id"] = run_id
-        a.ledger["run_id"] = run_id
-    published = run_benchmark_ledger() if bench else None
-    synth = combine(analyses, published, settings=settings)
-    synth.ledger["run_id"] = run_id
-    synth.write(stage)
-    ledger = synth.ledger
-    timings["claims"] = time.perf_counter() - t0
+    phase = _in_child_process(_evaluate_into, job, log)
+    synth = Synthesis.read(stage)  # the evidence stays on disk, read a column at a time
+    analyses, ledger, validation = synth.analyses, synth.ledger, phase["validation"]
+    timings["validate"] = phase["validate"]
+    timings["claims"] = time.perf_counter() - t0 - phase["validate"]
 
     # 3. notebooks: the studies per dataset, the synthesis once; paths relative to the run
     common = {"scheme": scheme, "seed": seed, "run_dir": "."}
@@ -320,8 +296,6 @@ def _run(
                 reason="needs two or more sources (add --data benchmarks or a dataset)",
             )
         entries_in.append(e)
-    for a in analyses.values():  # the notebooks read the run; this process needs no table
-        a.evidence.unload()
     entries = _run_studies(entries_in, stage, jobs, progress, tqdm, None if progress else log)
     for e in entries:
         timings[f"{_key(e)}_{e['slug']}"] = e["seconds"]
@@ -336,11 +310,138 @@ def _run(
         "currency": currency,
         "run_id": run_id,
     }
+    shas = phase["shas"]
     _write_manifest(stage, specs, analyses, shas, man, timings)
     if build_html:
         build_report(stage)
         _write_manifest(stage, specs, analyses, shas, man, timings)
     return RunResult(rd.out, studies=entries, ledger=ledger, validation=validation, run_id=run_id)
+
+
+def _evaluate_into(
+    stage: Path,
+    specs,
+    bench: bool,
+    run_id: str,
+    untouched: str,
+    *,
+    load_options,
+    scheme,
+    seed,
+    definition,
+    currency,
+    log=None,
+) -> dict:
+    """Steps 1 and 2 of a run, written into ``stage``: load and validate each dataset
+    once (``validation.*``, ``quarantine.csv``), stream its evidence (one SQL pass, every
+    definition: ``evidence/``), evaluate each claim once and combine the ledgers
+    (``claims.*``, ``results.json``, ``pooled.json``). Returns the validation record, the
+    inputs' sha256 and the validation seconds."""
+    several = len(specs) > 1
+    t0 = time.perf_counter()
+    loaded, reports = [], {}
+    try:
+        for sp in specs:
+            ds = load(
+                sp.source, accounts=sp.accounts, mapping=sp.mapping, label=sp.label, **load_options
+            )
+            loaded.append(ds)
+            reports[ds.label] = ds.report
+            if ds.report.accepted == 0:  # the one error line carries the accounting
+                raise UnusableData(f"{ds.report.unusable()}; {untouched}")
+            if log is not None:
+                log((f"{ds.label}: " if several else "") + ds.report.accounting())
+        shas = {ds.label: ds.sha256 for ds in loaded}
+        validation = _write_validation(stage, reports, shas, run_id, several)
+        seconds = time.perf_counter() - t0
+        # one SQL pass each, every definition, streamed into the run: never held whole
+        evidence = {}
+        for ds in loaded:
+            ev_dir = stage / "evidence" / (ds.label if several else "")
+            evidence[ds.label] = build_evidence(ds, currency=currency, out=ev_dir)
+            ds.close()  # the engine's memory goes before the statistics start
+    finally:
+        for ds in loaded:
+            ds.close()
+    analyses = {
+        label: analyse(ev, scheme=scheme, seed=seed, definition=definition, currency=currency)
+        for label, ev in evidence.items()
+    }
+    settings = {
+        "scheme": scheme,
+        "seed": seed,
+        "definition": definition,
+        "currency": currency,
+        "run_id": run_id,
+    }
+    for a in analyses.values():
+        a.settings["run_id"] = run_id
+        a.ledger["run_id"] = run_id
+    published = run_benchmark_ledger() if bench else None
+    synth = combine(analyses, published, settings=settings)
+    synth.ledger["run_id"] = run_id
+    synth.write(stage)
+    return {"validation": validation, "shas": shas, "validate": seconds}
+
+
+def _in_child_process(func: Callable[..., dict], job: dict, log=None) -> dict:
+    """``func(**job, log=...)`` in a fresh (spawned) process: its log lines reach ``log``
+    as they come, its exception is raised here, and Ctrl-C (which the child ignores)
+    stops it. A child the system kills (out of memory) is an error that says so."""
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child_main, args=(func, job, send, log is not None))
+    proc.start()
+    send.close()
+    try:
+        while True:
+            try:
+                kind, value = receive.recv()
+            except EOFError:
+                proc.join()
+                code = proc.exitcode
+                why = (
+                    f"killed by signal {-code} (out of memory?)"
+                    if code is not None and code < 0
+                    else f"exit status {code}"
+                )
+                raise RuntimeError(
+                    f"the validation and claims process stopped without a result: {why}"
+                ) from None
+            if kind == "log":
+                log(value)
+            elif kind == "error":
+                raise value
+            else:
+                return value
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
+        receive.close()
+
+
+def _child_main(func, job: dict, send, logging: bool) -> None:  # pragma: no cover - child
+    _ignore_sigint()
+    try:
+        log = (lambda text: send.send(("log", text))) if logging else None
+        send.send(("done", func(**job, log=log)))
+    except BaseException as e:  # every error goes to the parent, which raises it
+        send.send(("error", _portable(e)))
+    finally:
+        send.close()
+
+
+def _portable(e: BaseException) -> BaseException:
+    """``e`` in a form that crosses to the parent process: itself when it pickles both
+    ways (with the child's traceback as a note), else a builtin error with its text."""
+    e.add_note("".join(traceback.format_exception(e)).rstrip())
+    try:
+        pickle.loads(pickle.dumps(e))
+        return e
+    except Exception:
+        kind = MemoryError if type(e).__name__ == "OutOfMemoryException" else RuntimeError
+        return kind(f"{type(e).__name__}: {e}")
 
 
 def _ignore_sigint() -> None:  # pragma: no cover - runs in the worker processes

@@ -179,6 +179,11 @@ def test_error_rows_replace_previous_run_exit_1(data, tmp_path, capsys, monkeypa
         raise ZeroDivisionError("a bug in C06")
 
     monkeypatch.setitem(EVALUATORS, "micro_vs_nano", bug)
+    # the patched evaluator lives in this process: run reproduce's claims phase here too
+    # (it runs in a spawned process of its own otherwise)
+    monkeypatch.setattr(
+        "influtiers.reproduce._in_child_process", lambda func, job, log=None: func(**job, log=log)
+    )
     code, err, _ = run(run09(data, out), capsys)
     assert code == 1 and re.search(r"1 claim\(s\) failed unexpectedly \(C06\)$", err[-1])
     new, _ = consistent(out, data, "posts.csv")
@@ -351,7 +356,11 @@ def test_interrupt_and_concurrency(data, tmp_path, capsys):
             time.sleep(0.05)
         code, err, _ = run(run09(data, out), capsys)
         assert code == 2 and "another influtiers run is writing to this folder" in err[0]
-        time.sleep(1.0)
+        # interrupt once the data are validated (the accounting line is out), mid-run
+        while not list(tmp_path.glob("run.staging-*/validation.json")):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
     finally:

@@ -1,14 +1,17 @@
 """`influtiers reproduce` / `run` / `report`: a complete, citable run directory."""
 
 import json
+import os
+import signal
 
 import pandas as pd
 import pytest
 
 from influtiers.claims import CLAIMS
 from influtiers.cli import main
+from influtiers.errors import UnusableData
 from influtiers.provenance import sha256_file
-from influtiers.reproduce import DataSpec, reproduce
+from influtiers.reproduce import DataSpec, _in_child_process, reproduce
 
 
 @pytest.fixture(scope="module")
@@ -285,3 +288,50 @@ def test_run_directory_names_one_run_everywhere(run_dir, export_dataset):
     assert meta["output_path"] == "notebooks/03_engagement_parity.ipynb"
     assert meta["parameters"]["run_dir"] == "." and meta["parameters"]["output_dir"] == "figures"
     assert json.loads((out / "figures" / "manifest.json").read_text())
+
+
+# -- the validation and claims phase runs in a process of its own --------------------------
+def _child_logs_then_returns(n, log=None):
+    for i in range(n):
+        log(f"line {i}")
+    return {"n": n, "pid": os.getpid()}
+
+
+def _child_raises(log=None):
+    raise UnusableData("no usable row")
+
+
+class _NoUnpickle(Exception):
+    def __init__(self, a, b):  # pickles, but cannot be rebuilt from its args
+        super().__init__(f"{a}/{b}")
+
+
+def _child_raises_unpicklable(log=None):
+    raise _NoUnpickle("x", "y")
+
+
+def _child_is_killed(log=None):
+    log("about to die")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_child_phase_passes_log_lines_in_order_then_its_result():
+    got = []
+    out = _in_child_process(_child_logs_then_returns, {"n": 3}, got.append)
+    assert got == ["line 0", "line 1", "line 2"]
+    assert out["n"] == 3 and out["pid"] != os.getpid()  # another process did the work
+
+
+def test_child_phase_error_is_raised_in_the_parent_with_its_type_and_traceback():
+    with pytest.raises(UnusableData, match="no usable row") as info:
+        _in_child_process(_child_raises, {})
+    assert any("_child_raises" in note for note in info.value.__notes__)
+    with pytest.raises(RuntimeError, match="_NoUnpickle: x/y"):
+        _in_child_process(_child_raises_unpicklable, {})
+
+
+def test_child_phase_killed_by_the_system_says_so():
+    got = []
+    with pytest.raises(RuntimeError, match="killed by signal 9"):
+        _in_child_process(_child_is_killed, {}, got.append)
+    assert got == ["about to die"]
