@@ -19,6 +19,12 @@ The run never mixes with an earlier one (:mod:`influtiers.rundir`): it is writte
 ``<out>.staging-<pid>`` under a lock and swapped in only when complete, so an interrupt or
 unusable data leaves the previous run untouched. Paths inside the run are relative to it
 (the notebooks run with the run directory as their working directory).
+
+Validation, the evidence pass and the claims run in a spawned process of their own that
+writes its results into the run and exits before the notebooks start: the memory they
+take (gigabytes at 100M posts, which allocators do not always hand back) is gone before
+the notebook kernels take theirs. This process then reads the run (the ledger, and the
+evidence a column at a time) like the notebooks do.
 """
 
 from __future__ import annotations
