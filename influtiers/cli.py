@@ -511,7 +511,8 @@ def _cfg_reproduce(p, single: bool = False):
             type=int,
             default=None,
             help="notebooks executed in parallel, each in its own process (default: the "
-            "number of CPUs, at most 4)",
+            "number of CPUs, at most 4; one at a time when a dataset has 500,000 "
+            "influencers or more, as each notebook holds its tables)",
         )
     p.add_argument(
         "--strict",
@@ -549,7 +550,7 @@ def _run_reproduce(args) -> int:
         currency=args.currency,
         out=args.out,
         only=only,
-        jobs=getattr(args, "jobs", None) or min(os.cpu_count() or 1, 4),
+        jobs=getattr(args, "jobs", None),  # None: reproduce decides from the data
         progress=not args.no_progress and sys.stderr.isatty(),
         log=_note,
     )

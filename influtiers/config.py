@@ -46,6 +46,13 @@ CURRENCY = "USD"
 #: so the per-influencer medians never hold more than this many values at once (a 100M-post
 #: input then fits a 3 GB memory limit).
 PARTITION_ROWS = 20_000_000
+#: Notebooks run in parallel by ``reproduce`` when ``--jobs`` is not given: one per CPU, at
+#: most this many...
+MAX_JOBS = 4
+#: ...and one at a time when a dataset has this many influencers or more: each notebook
+#: kernel holds its own evidence tables (about 1.6 KB per influencer: 3.2 GB for the
+#: largest study at 2M influencers), so parallel kernels would multiply that.
+SERIAL_INFLUENCERS = 500_000
 #: Share cut at each end for an influencer's trimmed-mean rate.
 TRIM = 0.1
 #: Prices the evidence counts posts over (``cost_over_<t>_n``): C08's $10,000.

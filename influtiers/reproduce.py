@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import pickle
 import signal
 import time
@@ -41,7 +42,7 @@ from pathlib import Path
 
 from .analysis import analyse
 from .claims import run_benchmark_ledger
-from .config import CURRENCY, REPORTS_DIR, SEED
+from .config import CURRENCY, MAX_JOBS, REPORTS_DIR, SEED, SERIAL_INFLUENCERS
 from .errors import Interrupted, RunDirError, UnusableData, UsageError
 from .evidence import build_evidence
 from .load import load
@@ -99,6 +100,20 @@ class RunResult:
         return "\n".join(lines)
 
 
+def default_jobs(influencers: int, cpus: int | None = None) -> int:
+    """Notebooks run at once when ``jobs`` is not given: one per CPU, at most
+    ``config.MAX_JOBS``, and one at a time when the largest dataset has
+    ``config.SERIAL_INFLUENCERS`` influencers or more (each notebook kernel holds its own
+    evidence tables: 3.2 GB for the largest study at 2M influencers).
+
+    >>> default_jobs(23_000, cpus=2), default_jobs(23_000, cpus=16), default_jobs(2_000_000, cpus=16)
+    (2, 4, 1)
+    """
+    if influencers >= SERIAL_INFLUENCERS:
+        return 1
+    return max(1, min(cpus or os.cpu_count() or 1, MAX_JOBS))
+
+
 def _missing_needs(study: Study, evidence) -> list[str]:
     return [col for col in study.needs if not evidence.has(col)]
 
@@ -149,7 +164,7 @@ def reproduce(
     currency: str = CURRENCY,
     out=None,
     only: Sequence[str] | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
     progress: bool = True,
     build_html: bool = True,
     log: Callable[[str], None] | None = None,
@@ -166,7 +181,9 @@ def reproduce(
     :func:`influtiers.load.load` (``engine``, ``memory_limit``, ``temp_directory``,
     ``quarantine_implausible``). ``definition`` and ``currency`` are the claims'
     engagement definition and analysis currency. ``log`` receives one accounting line
-    per dataset as soon as it is validated.
+    per dataset as soon as it is validated. ``jobs`` notebooks run at once, each in a
+    process of its own; ``None`` chooses :func:`default_jobs` from the evidence (and
+    logs the choice when the data's size forces one at a time).
 
     ``out`` must be absent, empty or an influtiers run directory; the run replaces it
     only when complete (:class:`influtiers.rundir.RunDirectory`).
@@ -302,6 +319,14 @@ def _run(
                 reason="needs two or more sources (add --data benchmarks or a dataset)",
             )
         entries_in.append(e)
+    if jobs is None:
+        most = max(a.evidence.num_rows("influencers") for a in analyses.values())
+        jobs = default_jobs(most)
+        if most >= SERIAL_INFLUENCERS and log is not None:
+            log(
+                f"studies run one at a time: {most:,} influencers (each notebook holds its "
+                "tables; --jobs to choose)"
+            )
     entries = _run_studies(entries_in, stage, jobs, progress, tqdm, None if progress else log)
     for e in entries:
         timings[f"{_key(e)}_{e['slug']}"] = e["seconds"]
@@ -393,7 +418,13 @@ def _evaluate_into(
 def _in_child_process(func: Callable[..., dict], job: dict, log=None) -> dict:
     """``func(**job, log=...)`` in a fresh (spawned) process: its log lines reach ``log``
     as they come, its exception is raised here, and Ctrl-C (which the child ignores)
-    stops it. A child the system kills (out of memory) is an error that says so."""
+    stops it. A child the system kills (out of memory) is an error that says so. A job
+    that cannot cross to another process (a Spark session in ``load_options``) runs in
+    this one."""
+    try:
+        pickle.dumps(job)
+    except Exception:
+        return func(**job, log=log)
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child_main, args=(func, job, send, log is not None))
@@ -609,4 +640,4 @@ def _write_manifest(out: Path, specs, analyses, shas, params, timings) -> None:
     atomic_write(out / "manifest.json", json.dumps(rec, indent=2, sort_keys=True, default=str))
 
 
-__all__ = ["DataSpec", "RunResult", "reproduce"]
+__all__ = ["DataSpec", "RunResult", "default_jobs", "reproduce"]

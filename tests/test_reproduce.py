@@ -2,7 +2,9 @@
 
 import json
 import os
+import re
 import signal
+import threading
 
 import pandas as pd
 import pytest
@@ -291,7 +293,7 @@ def test_run_directory_names_one_run_everywhere(run_dir, export_dataset):
 
 
 # -- the validation and claims phase runs in a process of its own --------------------------
-def _child_logs_then_returns(n, log=None):
+def _child_logs_then_returns(n, log=None, lock=None):
     for i in range(n):
         log(f"line {i}")
     return {"n": n, "pid": os.getpid()}
@@ -330,8 +332,49 @@ def test_child_phase_error_is_raised_in_the_parent_with_its_type_and_traceback()
         _in_child_process(_child_raises_unpicklable, {})
 
 
+def test_child_phase_stays_here_when_the_job_cannot_cross_processes():
+    lock = threading.Lock()  # like a Spark session: it does not pickle
+    out = _in_child_process(_child_logs_then_returns, {"n": 1, "lock": lock}, print)
+    assert out["pid"] == os.getpid()
+
+
 def test_child_phase_killed_by_the_system_says_so():
     got = []
     with pytest.raises(RuntimeError, match="killed by signal 9"):
         _in_child_process(_child_is_killed, {}, got.append)
     assert got == ["about to die"]
+
+
+def test_default_jobs_one_per_cpu_up_to_four_and_one_at_scale():
+    from influtiers import config
+    from influtiers.reproduce import default_jobs
+
+    assert [default_jobs(1_000, cpus=c) for c in (1, 2, 3, 4, 16)] == [1, 2, 3, 4, 4]
+    # the rule's edge: one at a time from SERIAL_INFLUENCERS influencers on
+    n = config.SERIAL_INFLUENCERS
+    assert default_jobs(n - 1, cpus=8) == 4 and default_jobs(n, cpus=8) == 1
+
+
+def test_cli_without_jobs_runs_large_data_one_at_a_time_and_says_so(
+    tmp_path, capsys, monkeypatch, export_dataset
+):
+    import influtiers.reproduce as rep
+
+    csv, mapping = export_dataset
+    chosen = []
+    real = rep._run_studies
+
+    def spy(entries_in, stage, jobs, *a, **k):
+        chosen.append(jobs)
+        return real(entries_in, stage, jobs, *a, **k)
+
+    monkeypatch.setattr("influtiers.reproduce._run_studies", spy)
+    base = ["reproduce", "--data", str(csv), "--mapping", str(mapping), "--only", "03"]
+    base += ["--no-progress"]
+    assert main([*base, "--out", str(tmp_path / "a")]) == 0
+    assert "one at a time" not in capsys.readouterr().err
+    monkeypatch.setattr("influtiers.reproduce.SERIAL_INFLUENCERS", 10)  # "large" data
+    assert main([*base, "--out", str(tmp_path / "b")]) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"studies run one at a time: [\d,]+ influencers", err)
+    assert chosen == [rep.default_jobs(0), 1]  # one per CPU (at most 4), then one
