@@ -348,6 +348,9 @@ def test_interrupt_and_concurrency(data, tmp_path, capsys):
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # Ctrl-C as in a terminal, even when this test runs in the background (where a
+        # shell without job control starts commands with SIGINT ignored)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 60
