@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as st
+from statsmodels.tools.tools import add_constant
 
 from ..config import LARGE_SAMPLE
 from .bootstrap import bca_interval, jackknife_stat, resample_stat
@@ -121,7 +121,7 @@ def cost_elasticity(
         d = table[["followers", cost]].apply(pd.to_numeric, errors="coerce").dropna()
         d = d[(d["followers"] > 0) & (d[cost] > 0)]
         flags = check_sizes({"priced influencers": len(d)})
-        X = sm.add_constant(np.log(d["followers"].to_numpy()))
+        X = add_constant(np.log(d["followers"].to_numpy()))
         params, V, df = ols_cv3(np.log(d[cost].to_numpy()), X)
         b, se = float(params[1]), float(np.sqrt(V[1, 1]))
         ts = t_summary(b, se, df, confidence, null=1.0)

@@ -42,9 +42,11 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import stats as st
 from scipy.linalg import null_space
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from ..errors import InsufficientData
@@ -203,7 +205,7 @@ def ols_cv3(y, X, names=None) -> tuple[np.ndarray, np.ndarray, int]:
             sizes={"all": len(y)},
         )
     full_rank(X, names)
-    fit = sm.OLS(y, X).fit(cov_type="HC3")
+    fit = OLS(y, X).fit(cov_type="HC3")
     G = len(y)
     return np.asarray(fit.params, float), np.asarray(fit.cov_params(), float) * (G - 1) / G, G - 1
 
@@ -255,13 +257,13 @@ LEAN_FIT = 50_000
 def sm_fit(y, X, offset, alpha_nb: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """``(params, fitted)`` of the log-link Poisson (``alpha_nb = 0``) or NB2 GLM by
     statsmodels' IRLS."""
-    fam = sm.families.Poisson() if alpha_nb == 0 else sm.families.NegativeBinomial(alpha=alpha_nb)
+    fam = families.Poisson() if alpha_nb == 0 else families.NegativeBinomial(alpha=alpha_nb)
     with warnings.catch_warnings():
         # statsmodels warns when some fitted values are ~0 (a tier whose influencers all
         # have zero counts was refused by the checks); a degenerate contrast shows as a
         # zero CV3 SE, which the callers refuse with a reason
         warnings.simplefilter("ignore", PerfectSeparationWarning)
-        fit = sm.GLM(y, X, family=fam, offset=offset).fit()
+        fit = GLM(y, X, family=fam, offset=offset).fit()
     return np.asarray(fit.params, float), np.asarray(fit.fittedvalues, float)
 
 
@@ -386,13 +388,11 @@ def score_test(y, X, offset, c) -> dict:
     one-sided tests at the null boundary near their level (:func:`influtiers.stats.
     regression.inverted_u`). Returns ``statistic``, ``df``, ``p_greater``, ``p_less``.
     """
-    import statsmodels.api as sm
-
     y, X, offset = _check(y, X, offset)
     c = np.asarray(c, float)
     N = null_space(c[None, :])
     mu = np.asarray(
-        sm.GLM(y, X @ N, family=sm.families.Poisson(), offset=offset).fit().fittedvalues, float
+        GLM(y, X @ N, family=families.Poisson(), offset=offset).fit().fittedvalues, float
     )
     A = (X * mu[:, None]).T @ X
     Ai = np.linalg.inv(A)
