@@ -286,7 +286,8 @@ def _run(
     }
     phase = _in_child_process(_evaluate_into, job, log)
     synth = Synthesis.read(stage)  # the evidence stays on disk, read a column at a time
-    analyses, ledger, validation = synth.analyses, synth.ledger, phase["validation"]
+    analyses, ledger = synth.analyses, synth.ledger
+    validation, shas = phase["validation"], phase["shas"]
     timings["validate"] = phase["validate"]
     timings["claims"] = time.perf_counter() - t0 - phase["validate"]
 
@@ -322,7 +323,7 @@ def _run(
     if jobs is None:
         most = max(a.evidence.num_rows("influencers") for a in analyses.values())
         jobs = default_jobs(most)
-        if most >= SERIAL_INFLUENCERS and log is not None:
+        if jobs < default_jobs(0) and log is not None:  # the data's size decided
             log(
                 f"studies run one at a time: {most:,} influencers (each notebook holds its "
                 "tables; --jobs to choose)"
@@ -341,7 +342,6 @@ def _run(
         "currency": currency,
         "run_id": run_id,
     }
-    shas = phase["shas"]
     _write_manifest(stage, specs, analyses, shas, man, timings)
     if build_html:
         build_report(stage)

@@ -334,8 +334,9 @@ def test_child_phase_error_is_raised_in_the_parent_with_its_type_and_traceback()
 
 def test_child_phase_stays_here_when_the_job_cannot_cross_processes():
     lock = threading.Lock()  # like a Spark session: it does not pickle
-    out = _in_child_process(_child_logs_then_returns, {"n": 1, "lock": lock}, print)
-    assert out["pid"] == os.getpid()
+    got = []
+    out = _in_child_process(_child_logs_then_returns, {"n": 1, "lock": lock}, got.append)
+    assert out["pid"] == os.getpid() and got == ["line 0"]
 
 
 def test_child_phase_killed_by_the_system_says_so():
