@@ -20,7 +20,12 @@ system, all threads, from ``os.wait4``) and its peak RSS (``ru_maxrss``). Cases:
   --format csv`` (output discarded): imports, load and validation, the evidence pass,
   every claim's statistics, the ledger;
 * ``stages`` (``--cases``): the same work in one process, timed per stage (imports, load,
-  evidence, claims) to show where the time goes.
+  evidence, claims) to show where the time goes;
+* ``floor`` (``--cases``): what any ``claims`` command must do before its own work, in one
+  process: import the statistics stack (``influtiers.claims``), load and validate the posts
+  (``influtiers.load.load``, the validation every input gets), and run the yardstick query
+  over the accepted posts. No evidence beyond the yardstick's, no statistics: its ratio
+  to ``hand`` is a lower bound on the ``claims`` ratio.
 
 The ratios divide by the ``hand`` process (and, in the last column, by the query alone).
 On a shared machine the CPU ratio is the steadier one. Writes nothing unless ``--out``.
@@ -99,6 +104,22 @@ def stages_child(data: str, opts: dict) -> None:
     print(json.dumps(out))
 
 
+def floor_child(data: str, opts: dict) -> None:
+    t0 = time.perf_counter()
+    import influtiers.claims  # noqa: F401 - the statistics stack every claim needs
+    from influtiers.load import load
+
+    out = {"imports": time.perf_counter() - t0}
+    t = time.perf_counter()
+    ds = load(sorted(glob.glob(data)), **opts)
+    out["load"] = time.perf_counter() - t
+    t = time.perf_counter()
+    ds.con.sql(HAND.format(src=ds.posts)).fetchall()
+    out["query"] = time.perf_counter() - t
+    ds.close()
+    print(json.dumps(out))
+
+
 def run(cmd: list[str]) -> tuple[float, float, float, str]:
     """(wall s, CPU s, peak RSS MiB, stdout's last line) of ``cmd`` in a fresh process."""
     t = time.perf_counter()
@@ -117,8 +138,8 @@ def command(case: str, data: str, opts: dict) -> list[str]:
     me = [sys.executable, __file__, "--data", data, "--opts", json.dumps(opts)]
     if case == "hand":
         return [*me, "--child", "hand"]
-    if case == "stages":
-        return [*me, "--child", "stages"]
+    if case in ("stages", "floor"):
+        return [*me, "--child", case]
     cli = [sys.executable, "-m", "influtiers", "claims", "--data", data, "--format", "csv"]
     if opts.get("memory_limit"):
         cli += ["--memory-limit", opts["memory_limit"]]
@@ -131,7 +152,7 @@ def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", default=default_data(), help="a Parquet glob or directory")
     p.add_argument("--repeat", type=int, default=2)
-    p.add_argument("--cases", default=",".join(CASES), help="hand, claims, stages")
+    p.add_argument("--cases", default=",".join(CASES), help="hand, claims, stages, floor")
     p.add_argument("--memory-limit")
     p.add_argument("--temp-directory")
     p.add_argument("--out", help="append the table to this Markdown file")
@@ -145,6 +166,8 @@ def main(argv=None) -> None:
         return hand_child(data)
     if a.child == "stages":
         return stages_child(data, json.loads(a.opts))
+    if a.child == "floor":
+        return floor_child(data, json.loads(a.opts))
     if not glob.glob(data):
         raise SystemExit(f"no files match {data}; run python bench/gen_posts.py 10M")
     given = {"memory_limit": a.memory_limit, "temp_directory": a.temp_directory}
@@ -157,7 +180,7 @@ def main(argv=None) -> None:
             wall, cpu, rss, last = run(command(case, data, opts))
             old = best.get(case, [wall, cpu, rss])
             best[case] = [min(wall, old[0]), min(cpu, old[1]), max(rss, old[2])]
-            if case in ("hand", "stages"):
+            if case in ("hand", "stages", "floor"):
                 rec = json.loads(last)
                 prev = extra.get(case, {})
                 extra[case] = {
@@ -179,6 +202,9 @@ def main(argv=None) -> None:
         w, c, r = best[case]
         ratios = f"{w / hw:.2f} | {c / hc:.2f} | {w / hq:.2f}"
         lines.append(f"| {case} | {w:.2f} | {c:.2f} | {r:.0f} | {ratios} |")
+    if "floor" in extra:
+        f = extra["floor"]
+        lines += ["", "floor (seconds): " + ", ".join(f"{k} {v:.2f}" for k, v in f.items())]
     if "stages" in extra:
         s = extra["stages"]
         rss = s.pop("peak_rss_mib", {})

@@ -85,6 +85,24 @@ def test_tost_p_and_holm():
     assert np.allclose(holm(ps), multipletests(ps, method="holm")[1])
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_holm_reject_matches_statsmodels(seed):
+    from statsmodels.stats.multitest import multipletests
+
+    from influtiers.stats.multiple import holm_reject
+
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(1, 12))
+    # small p-values, ties, and values on a step's threshold (alpha / k) itself
+    ps = np.round(rng.uniform(0, 0.08, m) ** 2 * 8, 3)
+    ps[: m // 3] = 0.05 / np.arange(m, m - m // 3, -1)
+    rej, adj = multipletests(ps, alpha=0.05, method="holm")[:2]
+    assert holm_reject(ps, 0.05).tolist() == rej.tolist()
+    assert np.allclose(holm(ps), adj)
+    with pytest.raises(ValueError, match="finite"):
+        holm_reject([0.01, float("nan")], 0.05)
+
+
 # --- planted truths through the ledger ------------------------------------------------------
 
 
@@ -475,3 +493,19 @@ def test_rules_table_is_generated_from_the_registry_and_in_the_readme():
     assert rules_markdown() in readme, (
         "README claims table is stale: python -m influtiers.claims.table"
     )
+
+
+@pytest.mark.parametrize("offset, releases", [(-1, True), (0, True), (1, False)])
+def test_memory_is_handed_back_after_each_claim_on_large_evidence(monkeypatch, offset, releases):
+    """From ``RELEASE_INFLUENCERS`` influencers on (the rule's edge included), freed
+    memory goes back to the system after every ledger row; below it, never."""
+    from influtiers.claims import ledger
+
+    posts, _ = simulate_posts(60, seed=3)
+    ev = build_evidence(posts)
+    n = ev.num_rows("influencers")
+    calls = []
+    monkeypatch.setattr(ledger, "RELEASE_INFLUENCERS", n + offset)
+    monkeypatch.setattr(ledger, "release_freed_memory", lambda: calls.append(1))
+    rows = ledger.evaluate(ev, claims=["C01", "C15"], seed=1)
+    assert len(calls) == (len(rows) if releases else 0) and len(rows) >= 2

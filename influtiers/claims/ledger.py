@@ -10,7 +10,9 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..config import RELEASE_INFLUENCERS
 from ..errors import NotTestable
+from ..evidence.tables import release_freed_memory
 from .context import FE, Context, not_testable_from
 from .evaluators import EVALUATORS
 from .model import (
@@ -133,12 +135,15 @@ def evaluate(
     # 0.5 s of 16 s at 10M posts); an evidence read from a run also forgets its
     # influencer-and-flag table after each claim (3 claims read it: 1.4 GB at 2M
     # influencers, read again in 3 s)
+    large = evidence.num_rows("influencers") >= RELEASE_INFLUENCERS
     out = []
     for i, (claim, label, scope) in enumerate(rows):
         out.append((claim, label, evaluate_claim(claim, ctx.with_scope(scope))))
         ctx.drop_tables()
         if i + 1 == len(rows) or rows[i + 1][0] is not claim:
             evidence.unload("by_sponsored")
+        if large:
+            release_freed_memory()
     return out
 
 

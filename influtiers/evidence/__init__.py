@@ -1,9 +1,13 @@
 """Posts to evidence: the one step that grows with the data, as one SQL definition.
 
-:func:`build_evidence` runs :func:`evidence_sql` once per evidence table on the accepted
-posts of a :class:`~influtiers.load.Dataset` (DuckDB by default, the same text on Spark)
-and returns an :class:`Evidence`: small pandas tables, one row per influencer, that every
-claim, notebook and figure reads. Nothing after this step touches posts.
+:func:`build_evidence` runs :func:`evidence_sql` on the accepted posts of a
+:class:`~influtiers.load.Dataset` (DuckDB by default, the same text on Spark) and returns
+an :class:`Evidence`: small pandas tables, one row per influencer, that every claim,
+notebook and figure reads. Nothing after this step touches posts. With a sponsorship flag,
+two statements make both influencer tables: one grouped by influencer and flag with every
+sum, count and extreme (and the flag rows' ranks), which add up into the influencers'; one
+with each influencer's ranks only (medians and trimmed means do not add up). This costs
+less than a statement per table: at 10M posts, 4.7 s instead of 5.9 s of queries.
 
 Evidence tables
 ---------------

@@ -8,14 +8,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import config
 from ..metrics import get_definition
 from ..provenance import atomic_open
 from .sql import (
+    KEYS,
+    RATE_SUM,
+    SEP,
     available_definitions,
     brand_sql,
     category_sql,
@@ -111,36 +116,42 @@ def build_evidence(
         k = int(partitions or auto_partitions(ds, 1 + len(rk) + len(tr)))
         parts = [None] if k <= 1 else [(i, k) for i in range(k)]
 
-        def agg(by, parts):
-            frames = [
-                run(
-                    evidence_sql(
-                        src,
-                        cols,
-                        defs,
-                        trim=trim,
-                        by=by,
-                        currency=currency,
-                        dialect=dialect,
-                        partition=p,
-                        ranked=rk,
-                        trimmed=tr,
-                        followers=not by,
-                    )
-                )
-                for p in parts
-            ]
-            table = assemble(frames, by)
+        def statement(p, **kw) -> str:
+            return evidence_sql(
+                src,
+                cols,
+                defs,
+                trim=trim,
+                currency=currency,
+                dialect=dialect,
+                partition=p,
+                ranked=rk,
+                trimmed=tr,
+                **kw,
+            )
+
+        def released(table):
             if dialect == "duckdb":  # the Arrow results' blocks went back to DuckDB's pool
                 release_memory(ds.con)
             return table
 
+        if "sponsored" not in cols:
+
+            def tables(parts):
+                return with_followers(released(assemble([run(statement(p)) for p in parts]))), None
+        else:
+
+            def tables(parts):
+                pairs = [split_pass(run, statement, p) for p in parts]
+                inf = with_followers(released(assemble([i for i, _ in pairs])))
+                flags = [f for _, f in pairs]
+                del pairs
+                flags = assemble(flags, ("sponsored",), drop_missing=True)
+                return inf, with_followers(released(flags), inf)
+
         flagged = "sponsored" in cols
         if out is None:
-            influencers = with_followers(agg((), parts))
-            by_sponsored = (
-                with_followers(agg(("sponsored",), parts), influencers) if flagged else None
-            )
+            influencers, by_sponsored = tables(parts)
         else:  # a partition's flag rows are those of its influencers: both stream together
             influencers = by_sponsored = None
             d = Path(out)
@@ -149,11 +160,11 @@ def build_evidence(
                 ParquetSink(d / "by_sponsored.parquet" if flagged else None) as flag_sink,
             ):
                 for p in parts:
-                    inf = with_followers(agg((), [p]))
+                    inf, flag = tables([p])
                     if flagged:
-                        flag_sink.write(with_followers(agg(("sponsored",), [p]), inf))
+                        flag_sink.write(flag)
                     inf_sink.write(inf)
-                    del inf
+                    del inf, flag
         cat = category_sql(src, cols, dialect=dialect)
         brand = brand_sql(src, cols, dialect=dialect)
         categories = assemble([run(cat)]) if cat else None
@@ -218,6 +229,79 @@ class ParquetSink:
                 self.writer.close()
         finally:
             self.file_cm.__exit__(*exc)
+
+
+def split_pass(run, statement, partition) -> tuple[pa.Table, pa.Table]:
+    """(influencers, influencer-and-flag rows: missing flags too) of one partition, from
+    two statements: one
+    grouped by influencer and sponsored flag (missing flags as a group of their own) with
+    every summable statistic and the flag rows' ranks, added up into the influencers' sums;
+    one with each influencer's ranks only (its median followers only where they vary).
+
+    Sums, counts and extremes add up over disjoint groups; medians and trimmed means do
+    not. This costs less than one pass for the influencers and one for the flags (at 10M
+    posts, 3.6 s instead of 4.9 s): the ranks are the dear part. Sums of non-integer
+    values may differ from a single pass's in the last bits (another order of addition).
+    """
+    flags = run(
+        statement(partition, by=("sponsored",), followers=False, part="sums", missing_groups=True)
+    )
+    if not isinstance(flags, pa.Table):  # Spark's rows
+        flags = pa.Table.from_pandas(flags, preserve_index=False)
+    k0, k1 = (flags.column(k).combine_chunks() for k in KEYS)
+    same = pc.and_(pc.equal(k0[1:], k0[:-1]), pc.equal(k1[1:], k1[:-1]))
+    starts = np.flatnonzero(np.r_[True, ~same.to_numpy(zero_copy_only=False)])
+    del same
+    lo = add_up(flags.column("followers_min"), starts, np.fmin)
+    hi = add_up(flags.column("followers_max"), starts, np.fmax)
+    varies = bool(np.any(pc.fill_null(pc.less(lo, hi), False).to_numpy(zero_copy_only=False)))
+    ranks = run(statement(partition, followers=varies, part="ranks"))
+    if not isinstance(ranks, pa.Table):
+        ranks = pa.Table.from_pandas(ranks, preserve_index=False)
+    n_posts = add_up(flags.column("n_posts"), starts)
+    if not (
+        ranks.num_rows == len(starts)
+        and pc.all(pc.equal(ranks.column(KEYS[0]), k0.take(starts))).as_py() is not False
+        and pc.all(pc.equal(ranks.column(KEYS[1]), k1.take(starts))).as_py() is not False
+        and pc.all(pc.equal(pc.cast(ranks.column("n_posts"), pa.int64()), n_posts)).as_py()
+        is not False
+    ):  # pragma: no cover - both statements group the same posts in the same order
+        raise RuntimeError("the evidence pass's two statements disagree on the influencers")
+    cols: dict[str, pa.Array] = {k: ranks.column(k) for k in KEYS}
+    for n in flags.column_names:
+        if n in KEYS or n == "sponsored" or n.endswith(SEP + RATE_SUM):
+            continue
+        if n.endswith((SEP + "rate_median", SEP + "rate_trimmed")):
+            cols[n] = ranks.column(n)
+        elif n.endswith(SEP + "rate_mean"):
+            p = n[: -len("rate_mean")]
+            k = add_up(flags.column(p + "n_rated"), starts)
+            rs = add_up(flags.column(p + RATE_SUM), starts)
+            cols[n] = pc.if_else(pc.greater(k, 0), pc.divide(rs, pc.cast(k, pa.float64())), None)
+        else:
+            cols[n] = {"followers_min": lo, "followers_max": hi, "n_posts": n_posts}.get(n)
+            if cols[n] is None:
+                cols[n] = add_up(flags.column(n), starts)
+    cols["followers"] = ranks.column("followers") if varies else lo
+    influencers = pa.table(cols)
+    keep = [n for n in flags.column_names if not n.endswith(SEP + RATE_SUM)]
+    return influencers, flags.select(keep)
+
+
+def add_up(column, starts: np.ndarray, how=np.add) -> pa.Array:
+    """The values of ``column`` added up (or their ``np.fmin``/``np.fmax``) over the runs
+    of rows that begin at ``starts``; missing values are left out, and a run with none
+    gives a missing value. Integers (counts) add up exactly, as int64."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    valid = pc.is_valid(arr).to_numpy(zero_copy_only=False)
+    none = np.add.reduceat(valid.astype(np.int64), starts) == 0
+    if how is np.add and (pa.types.is_integer(arr.type) or pa.types.is_decimal(arr.type)):
+        v = pc.fill_null(pc.cast(arr, pa.int64()), 0).to_numpy()
+        return pa.array(np.add.reduceat(v, starts), pa.int64(), mask=none)
+    v = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)  # missing: NaN
+    if how is np.add:
+        v = np.where(valid, v, 0.0)
+    return pa.array(how.reduceat(v, starts), pa.float64(), mask=none)
 
 
 def _names(definitions) -> set[str]:

@@ -29,6 +29,10 @@ DEFINITION_STATS = (
 RANK_STATS = ("rate_median", "rate_trimmed")
 TABLES = ("influencers", "by_sponsored", "categories", "brands")
 SEP = ":"
+#: What :func:`evidence_sql` computes (``part``): everything, the summable part, the ranks.
+PARTS = ("all", "sums", "ranks")
+#: The per-definition sum of rates of ``part="sums"`` (from which ``rate_mean`` is rebuilt).
+RATE_SUM = "rate_sum"
 
 
 def quoter(dialect: str):
@@ -66,6 +70,8 @@ def evidence_sql(
     ranked: Sequence[str] | None = None,
     trimmed: Sequence[str] | None = None,
     followers: bool = True,
+    part: str = "all",
+    missing_groups: bool = False,
 ) -> str:
     """The posts -> influencer aggregation as one SQL statement over ``source``.
 
@@ -81,9 +87,19 @@ def evidence_sql(
     values left out). ``followers`` adds each group's median follower count
     (``followers``; with ``followers_min``/``followers_max`` always). ``partition=(i, k)``
     keeps the influencers whose ``account_id`` hashes to ``i`` modulo ``k``.
+
+    ``part`` splits the statement in two (:func:`influtiers.evidence.build_evidence` runs
+    both): ``"sums"`` leaves out ``followers``, adds each definition's sum of rates
+    (``rate_sum``) and orders the rows by the keys first (``by`` last), so that each
+    influencer's groups are adjacent and add up; ``"ranks"`` has only the keys and
+    the rank statistics (``followers`` and the ranked definitions' medians and trimmed
+    means). ``missing_groups`` keeps the rows whose ``by`` columns are missing, as groups
+    of their own.
     """
     if dialect not in DIALECTS:
         raise ValueError(f"unknown SQL dialect {dialect!r}; use one of {DIALECTS}")
+    if part not in PARTS:
+        raise ValueError(f"unknown part {part!r}; use one of {PARTS}")
     if not 0 <= trim < 0.5:
         raise ValueError("trim must be in [0, 0.5)")
     have = set(columns)
@@ -115,7 +131,7 @@ def evidence_sql(
         x = f"CAST({q(c)} AS DOUBLE)"
         return f"(CASE WHEN isnan({x}) THEN NULL ELSE {x} END)"
 
-    where = [f"{q(b)} IS NOT NULL" for b in by]
+    where = [] if missing_groups else [f"{q(b)} IS NOT NULL" for b in by]
     if partition is not None:
         i, k = (int(v) for v in partition)
         if not 0 <= i < k:
@@ -163,9 +179,10 @@ def evidence_sql(
         ("n_sponsored", "SUM", "is_sponsored"),
     ]
     outer = ["n_posts", "followers_min", "followers_max", "n_sponsored"]
-    if followers:
+    if followers and part != "sums":
         aggs.append(("followers", "MEDIAN", "followers"))
         outer.insert(1, "followers")
+    ranks = ["followers"] if followers and part != "sums" else []
     null = "CAST(NULL AS DOUBLE)"
 
     def add(alias: str, func: str, arg: str, present: bool = True, absent: str = "0") -> None:
@@ -197,6 +214,7 @@ def evidence_sql(
     t = float(trim)
     lists: list[str] = []
     medians: list[str] = []
+    counted: list[str] = []  # the rated posts' counts the sorted lists are read with
     for j, name in enumerate(defs):
         e = comp_sets[get_definition(name).components]
         p = name + SEP
@@ -215,6 +233,8 @@ def evidence_sql(
             f"x{j} AS {q(p + 'exposure_sum')}",
             f"CASE WHEN n{j} > 0 THEN rs{j} / n{j} END AS {q(p + 'rate_mean')}",
         ]
+        if part == "sums":
+            outer.append(f"rs{j} AS {q(p + RATE_SUM)}")
         if name not in ranked_set:
             continue
         n = f"n{j}"
@@ -222,6 +242,7 @@ def evidence_sql(
             aggs.append((f"md{j}", "MEDIAN", f"r{j}"))
             medians.append(f"md{j}")
             outer.append(f"md{j} AS {q(p + 'rate_median')}")
+            ranks.append(outer[-1])
             continue
         # the rated posts' rates, sorted once: the median and the trimmed mean read them
         aggs.append((f"l{j}", "LIST", f"r{j}"))
@@ -243,6 +264,13 @@ def evidence_sql(
             f"CASE WHEN {n} > 0 THEN {med} END AS {q(p + 'rate_median')}",
             f"CASE WHEN {n} > 0 THEN {trimmed_mean} END AS {q(p + 'rate_trimmed')}",
         ]
+        ranks += outer[-2:]
+        counted.append(n)
+    if part == "ranks":  # the keys and the rank statistics, and the aggregates they read
+        used = {"n_posts", *lists, *medians, *counted}
+        used |= {"followers"} if "followers" in ranks else set()
+        aggs = [a for a in aggs if a[0] in used]
+        outer = ["n_posts", *ranks]
 
     def aggregate(alias: str, func: str, arg: str) -> str:
         if func == "LIST":
@@ -256,6 +284,8 @@ def evidence_sql(
     sorted_sel = ", ".join(f"{sort}({a}) AS {a}" if a in lists else a for a in names)
     rates = "".join(f",\n         {r}" for r in rate_cols)
     sel_keys = ", ".join(q(k) for k in (*by, *KEYS))
+    # "sums" rows come influencer by influencer (their flags next to each other)
+    order = ", ".join(q(k) for k in (*KEYS, *by)) if part == "sums" else sel_keys
     inner_sql = ",\n         ".join(aggregate(*a) for a in aggs)
     outer_sql = ",\n       ".join(outer)
     by_sel = "".join(f"{q(b)}, " for b in by)
@@ -283,7 +313,7 @@ sorted AS (
 SELECT {sel_keys},
        {outer_sql}
 FROM sorted
-ORDER BY {sel_keys}
+ORDER BY {order}
 """
 
 

@@ -20,6 +20,7 @@ from statsmodels.stats.multitest import multipletests
 
 from ..tiers import ABOVE, BELOW
 from ._data import definition_label
+from .multiple import holm, holm_reject
 from .results import InsufficientData, StatResult, check_sizes, handle_insufficient
 
 TREND_VERDICTS = ("supported", "contradicted", "inconclusive")
@@ -137,7 +138,11 @@ def tier_trend(
                     "p_raw": float(pp),
                 }
             )
-        rej, padj, _, _ = multipletests([q["p_raw"] for q in pairs], alpha=alpha, method=adjust)
+        p_raw = np.array([q["p_raw"] for q in pairs], float)
+        if adjust == "holm" and np.all(np.isfinite(p_raw)):  # the same, without a gc pass
+            rej, padj = holm_reject(p_raw, alpha), holm(p_raw)
+        else:
+            rej, padj, _, _ = multipletests(p_raw, alpha=alpha, method=adjust)
         for q, rj, pa in zip(pairs, rej, padj, strict=True):
             q["p_adj"] = float(pa)
             q["reject"] = bool(rj)
