@@ -757,3 +757,17 @@ def test_add_up_and_in_order():
     assert not in_order(pa.table({"k": ["b", "a"]}), ["k"])
     assert not in_order(pa.table({"k": ["a", None]}), ["k"])  # a missing key: sort to know
     assert in_order(pa.table({"k": ["a"]}), ["k"]) and in_order(t.slice(0, 0), ["k"])
+
+
+def test_split_pass_with_empty_partitions_and_no_posts():
+    """More hash partitions than influencers leaves some empty; no posts at all gives
+    empty tables with the columns and dtypes of the others."""
+    posts = split_posts(3, constant_followers=False).head(40)
+    one, many = build_evidence(posts), build_evidence(posts, partitions=16)
+    assert_same(many.influencers, one.influencers)
+    assert_same(many.by_sponsored, one.by_sponsored)
+    none = build_evidence(posts.iloc[:0])
+    for name in ("influencers", "by_sponsored"):
+        t, ref = none.tables[name], one.tables[name]
+        assert t.empty and list(t.columns) == list(ref.columns)
+        assert t.dtypes.astype(str).tolist() == ref.dtypes.astype(str).tolist()
