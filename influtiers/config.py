@@ -54,8 +54,8 @@ MAX_JOBS = 4
 #: largest study at 2M influencers), so parallel kernels would multiply that.
 SERIAL_INFLUENCERS = 500_000
 #: From this many influencers the claims hand freed memory back to the system after each
-#: claim (a garbage collection and a heap trim: 0.1-0.3 s each there). Without it, the
-#: memory the allocators kept crept up by 1.4 GB over the claims on 2M influencers.
+#: ledger row (a garbage collection and a heap trim: 0.1-0.3 s each there). Without it,
+#: the memory the allocators kept crept up by 1.4 GB over the claims on 2M influencers.
 RELEASE_INFLUENCERS = 500_000
 #: Share cut at each end for an influencer's trimmed-mean rate.
 TRIM = 0.1

@@ -1,12 +1,21 @@
 """Shared fixtures: a second, small dataset in an export-like format (not the demo panel)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from influtiers.datasets import simulate_panel
+
+# tests write only under temporary folders: Hypothesis keeps its files (examples,
+# constants, failure patches) in one, not in the working tree
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="influtiers-hypothesis-"))
+settings.register_profile("influtiers", database=None)
+settings.load_profile("influtiers")
 
 #: Export-style column names -> canonical names (the mapping file the analyst would write).
 EXPORT_NAMES = {

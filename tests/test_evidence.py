@@ -771,3 +771,56 @@ def test_split_pass_with_empty_partitions_and_no_posts():
         t, ref = none.tables[name], one.tables[name]
         assert t.empty and list(t.columns) == list(ref.columns)
         assert t.dtypes.astype(str).tolist() == ref.dtypes.astype(str).tolist()
+
+
+def test_split_pass_missing_keys_spark_like_rows_and_nothing_to_rank():
+    """A missing account id is a group of its own, as in one statement per table; rows
+    that arrive as pandas frames with untyped (all-missing or empty) columns, as Spark's
+    do, add up the same; with nothing to rank the second statement is not run."""
+    import duckdb
+
+    from influtiers.evidence import build
+    from influtiers.evidence.sql import available_definitions
+
+    posts = split_posts(5, constant_followers=True).head(60)
+    posts.loc[[3, 7], "account_id"] = None
+    con = duckdb.connect()
+    con.register("t", posts)
+    cols = list(posts.columns)
+    defs = available_definitions(cols)
+    sent: list[str] = []
+
+    def arrow(sql):
+        out = con.sql(sql).arrow()
+        return out.read_all() if hasattr(out, "read_all") else out
+
+    def spark_like(sql):  # spark_runner's shape: Python rows in a pandas frame
+        sent.append(sql)
+        rel = con.sql(sql)
+        return pd.DataFrame(rel.fetchall(), columns=rel.columns)
+
+    def statement(p, ranked=defs, **kw):
+        return evidence_sql("t", cols, defs, ranked=ranked, trimmed=[], partition=p, **kw)
+
+    def one(**kw):
+        return arrow(evidence_sql("t", cols, defs, trimmed=[], **kw))
+
+    ref = build.with_followers(build.assemble([one()]))
+    for run in (arrow, spark_like):
+        inf, flags = build.split_pass(run, statement, None)
+        got = build.with_followers(build.assemble([inf]))
+        assert got["account_id"].isna().sum() == ref["account_id"].isna().sum() > 0
+        assert_same(got, ref)
+    # an empty partition through the Spark-like route (every column untyped)
+    inf, flags = build.split_pass(
+        spark_like, lambda p, **kw: statement((0, 1), **kw) + " LIMIT 0", None
+    )
+    assert inf.num_rows == 0 and flags.num_rows == 0
+    # constant followers and no ranked definition: one statement only
+    sent.clear()
+    inf, _ = build.split_pass(spark_like, lambda p, **kw: statement(p, ranked=[], **kw), None)
+    assert len(sent) == 1 and inf.num_rows == len(ref)
+    lean = build.with_followers(build.assemble([inf]))
+    assert_same(
+        lean[["account_id", "followers", "n_posts"]], ref[["account_id", "followers", "n_posts"]]
+    )

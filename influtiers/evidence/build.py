@@ -240,38 +240,47 @@ def split_pass(run, statement, partition) -> tuple[pa.Table, pa.Table]:
 
     Sums, counts and extremes add up over disjoint groups; medians and trimmed means do
     not. This costs less than one statement for the influencers and one for the flags (at
-    10M posts, 4.5-4.8 s instead of 5.9-6.4 s): the ranks are the dear part. Sums of non-integer
-    values may differ from a single pass's in the last bits (another order of addition).
+    10M posts, 4.5-4.8 s instead of 5.9-6.4 s): the ranks are the dear part. Sums of
+    non-integer values may differ from a single pass's in the last bits (another order of
+    addition). With nothing to rank (no ranked definition, followers constant within
+    every influencer) the second statement is not run.
     """
     flags = run(
         statement(partition, by=("sponsored",), followers=False, part="sums", missing_groups=True)
     )
     if not isinstance(flags, pa.Table):  # Spark's rows
         flags = pa.Table.from_pandas(flags, preserve_index=False)
-    k0, k1 = (flags.column(k).combine_chunks() for k in KEYS)
-    same = pc.and_(pc.equal(k0[1:], k0[:-1]), pc.equal(k1[1:], k1[:-1]))
+    k0, k1 = (text_keys(flags.column(k)) for k in KEYS)
+    same = pc.and_(same_keys(k0[1:], k0[:-1]), same_keys(k1[1:], k1[:-1]))
     starts = np.flatnonzero(np.r_[len(k0) > 0, ~same.to_numpy(zero_copy_only=False)])
     del same
     lo = add_up(flags.column("followers_min"), starts, np.fmin)
     hi = add_up(flags.column("followers_max"), starts, np.fmax)
     varies = bool(np.any(pc.fill_null(pc.less(lo, hi), False).to_numpy(zero_copy_only=False)))
-    ranks = run(statement(partition, followers=varies, part="ranks"))
-    if not isinstance(ranks, pa.Table):
-        ranks = pa.Table.from_pandas(ranks, preserve_index=False)
+    ranked = [
+        n for n in flags.column_names if n.endswith((SEP + "rate_median", SEP + "rate_trimmed"))
+    ]
     n_posts = add_up(flags.column("n_posts"), starts)
-    if not (
-        ranks.num_rows == len(starts)
-        and pc.all(pc.equal(ranks.column(KEYS[0]), k0.take(starts))).as_py() is not False
-        and pc.all(pc.equal(ranks.column(KEYS[1]), k1.take(starts))).as_py() is not False
-        and pc.all(pc.equal(pc.cast(ranks.column("n_posts"), pa.int64()), n_posts)).as_py()
-        is not False
-    ):  # pragma: no cover - both statements group the same posts in the same order
-        raise RuntimeError("the evidence pass's two statements disagree on the influencers")
-    cols: dict[str, pa.Array] = {k: ranks.column(k) for k in KEYS}
+    keys = {KEYS[0]: k0.take(starts), KEYS[1]: k1.take(starts)}
+    ranks = None
+    if varies or ranked:  # else there is nothing to rank: no second statement
+        ranks = run(statement(partition, followers=varies, part="ranks"))
+        if not isinstance(ranks, pa.Table):
+            ranks = pa.Table.from_pandas(ranks, preserve_index=False)
+        n_ranked = pc.cast(ranks.column("n_posts"), pa.int64())
+        checks = [same_keys(text_keys(ranks.column(k)), keys[k]) for k in KEYS]
+        agree = ranks.num_rows == len(starts) and all(  # (all of nothing: null, not False)
+            pc.all(c).as_py() is not False for c in [*checks, pc.equal(n_ranked, n_posts)]
+        )
+        if not agree:
+            raise RuntimeError(  # pragma: no cover - both group the same posts in one order
+                "the evidence pass's two statements disagree on the influencers"
+            )
+    cols: dict[str, pa.Array] = dict(keys)
     for n in flags.column_names:
         if n in KEYS or n == "sponsored" or n.endswith(SEP + RATE_SUM):
             continue
-        if n.endswith((SEP + "rate_median", SEP + "rate_trimmed")):
+        if n in ranked:
             cols[n] = ranks.column(n)
         elif n.endswith(SEP + "rate_mean"):
             p = n[: -len("rate_mean")]
@@ -288,12 +297,28 @@ def split_pass(run, statement, partition) -> tuple[pa.Table, pa.Table]:
     return influencers, flags.select(keep)
 
 
+def text_keys(column) -> pa.Array:
+    """A key column as one Arrow array; all-missing keys (typed ``null``, as Spark's
+    empty or all-None columns arrive) as text."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    return arr.cast(pa.string()) if pa.types.is_null(arr.type) else arr
+
+
+def same_keys(a: pa.Array, b: pa.Array) -> pa.Array:
+    """Element-wise key equality in which two missing keys are the same key (SQL groups
+    them together)."""
+    both_missing = pc.and_(pc.is_null(a), pc.is_null(b))
+    return pc.or_(pc.fill_null(pc.equal(a, b), False), both_missing)
+
+
 def add_up(column, starts: np.ndarray, how=np.add) -> pa.Array:
     """The values of ``column`` added up (or their ``np.fmin``/``np.fmax``) over the runs
     of rows that begin at ``starts``; missing values are left out, and a run with none
     gives a missing value. Integers (counts) add up exactly, as int64."""
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    integral = pa.types.is_integer(arr.type) or pa.types.is_decimal(arr.type)
+    integral = pa.types.is_integer(arr.type) or (
+        pa.types.is_decimal(arr.type) and arr.type.scale == 0  # DuckDB's HUGEINT sums
+    )
     if not len(starts):  # no rows (an empty hash partition)
         return pa.array([], pa.int64() if integral and how is np.add else pa.float64())
     valid = pc.is_valid(arr).to_numpy(zero_copy_only=False)

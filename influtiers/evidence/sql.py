@@ -91,9 +91,9 @@ def evidence_sql(
     ``part`` splits the statement in two (:func:`influtiers.evidence.build_evidence` runs
     both): ``"sums"`` leaves out ``followers``, adds each definition's sum of rates
     (``rate_sum``) and orders the rows by the keys first (``by`` last), so that each
-    influencer's groups are adjacent and add up; ``"ranks"`` has only the keys and
-    the rank statistics (``followers`` and the ranked definitions' medians and trimmed
-    means). ``missing_groups`` keeps the rows whose ``by`` columns are missing, as groups
+    influencer's groups are adjacent and add up; ``"ranks"`` has only the keys,
+    ``n_posts`` and the rank statistics (``followers`` and the ranked definitions'
+    medians and trimmed means), none of the other columns above. ``missing_groups`` keeps the rows whose ``by`` columns are missing, as groups
     of their own.
     """
     if dialect not in DIALECTS:

@@ -87,14 +87,12 @@ def assemble(
     tbl = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
     del tables, parts
     order = sort_order(tbl, by)
-    if drop_missing and by:  # rows missing a ``by`` value sort last: leave them out
+    if drop_missing and by:  # leave out the rows missing a ``by`` value
         ok = [pc.is_valid(tbl.column(b)) for b in by]
-        n_ok = int(pc.sum(pc.and_(*ok) if len(ok) > 1 else ok[0]).as_py() or 0)
-        if n_ok < tbl.num_rows:
-            keys = [k for k in (*by, *KEYS) if k in tbl.column_names]
-            if order is None:  # one row, or none
-                order = pc.sort_indices(tbl, sort_keys=[(k, "ascending") for k in keys])
-            order = order.slice(0, n_ok)
+        ok = pc.and_(*ok) if len(ok) > 1 else ok[0]
+        if not pc.all(ok).as_py():
+            order = pa.array(np.arange(tbl.num_rows)) if order is None else order
+            order = order.filter(ok.take(order))
 
     def columns():
         nonlocal tbl

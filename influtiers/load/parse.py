@@ -304,7 +304,9 @@ def numbers_arrow_ex(
             blank = pc.equal(pc.utf8_length(arr), 0)
             text = pc.if_else(blank, pa.scalar(None, arr.type), arr)
             try:
-                x = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+                # writable: the cell-by-cell rules below may overwrite cells (without
+                # a missing value the array would be Arrow's own, read-only, memory)
+                x = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False, writable=True)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 x = None
             if x is not None:
