@@ -284,7 +284,7 @@ def split_pass(run, statement, partition) -> tuple[pa.Table, pa.Table]:
             cols[n] = ranks.column(n)
         elif n.endswith(SEP + "rate_mean"):
             p = n[: -len("rate_mean")]
-            k = add_up(flags.column(p + "n_rated"), starts)
+            k = cols[p + "n_rated"]  # added up already: it comes before rate_mean
             rs = add_up(flags.column(p + RATE_SUM), starts)
             cols[n] = pc.if_else(pc.greater(k, 0), pc.divide(rs, pc.cast(k, pa.float64())), None)
         else:
