@@ -1,7 +1,7 @@
 """Dataset -> evidence -> ledger: the one function that evaluates the claims.
 
 :func:`analyse` is what ``influtiers claims``, ``influtiers reproduce`` and every study
-notebook call: it builds the evidence tables once (one SQL pass in the dataset's engine)
+notebook call: it builds the evidence tables once (the evidence SQL, in the dataset's engine)
 and evaluates each claim once. :meth:`Analysis.write` puts the evidence (Parquet), the
 ledger (``claims.csv``/``.md``/``.json``) and the results behind it (``results.json``)
 into a run directory; :meth:`Analysis.read` gives them back, so a notebook shows the

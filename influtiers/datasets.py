@@ -33,8 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import DEMO_PATH
-from .config import SEED as DEFAULT_SEED
+from .config import DEMO_PATH, SEED
 from .load.bundled import SYNTHETIC_KEY
 from .schema import DTYPES, POST_COLUMNS
 
@@ -253,7 +252,7 @@ def _market(rng, log10f, main, idx, p) -> tuple[np.ndarray, np.ndarray]:
 
 
 def simulate_panel(
-    seed: int = DEFAULT_SEED,
+    seed: int = SEED,
     n_influencers: int = 2000,
     *,
     params: dict | None = None,
@@ -416,7 +415,7 @@ def _canonical(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def panel_metadata(seed: int = DEFAULT_SEED, n_influencers: int = 2000, params=None) -> dict:
+def panel_metadata(seed: int = SEED, n_influencers: int = 2000, params=None) -> dict:
     """The parquet key-value metadata of a panel (bytes keys and values, no timestamps)."""
     gen = {"seed": int(seed), "n_influencers": int(n_influencers), "params": _params(params)}
     return {
@@ -469,7 +468,7 @@ _WRITE_OPTIONS = dict(
 )
 
 
-def panel_bytes(seed: int = DEFAULT_SEED, n_influencers: int = 2000, params=None) -> bytes:
+def panel_bytes(seed: int = SEED, n_influencers: int = 2000, params=None) -> bytes:
     """The exact bytes :func:`write_demo_panel` writes (deterministic for a given
     seed, parameters, numpy and pyarrow version)."""
     import pyarrow.parquet as pq
@@ -492,7 +491,7 @@ def sha256_file(path: str | Path) -> str:
 def write_demo_panel(
     path: str | Path = DEMO_PATH,
     *,
-    seed: int = DEFAULT_SEED,
+    seed: int = SEED,
     n_influencers: int = 2000,
     params: dict | None = None,
 ) -> Path:
@@ -553,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Regenerate the synthetic demo panel (data/demo/panel.parquet).",
     )
     ap.add_argument("--out", type=Path, default=DEMO_PATH)
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--n", type=int, default=2000, help="number of influencers")
     ap.add_argument(
         "--check",

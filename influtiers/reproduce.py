@@ -364,7 +364,7 @@ def _evaluate_into(
     log=None,
 ) -> dict:
     """Steps 1 and 2 of a run, written into ``stage``: load and validate each dataset
-    once (``validation.*``, ``quarantine.csv``), stream its evidence (one SQL pass, every
+    once (``validation.*``, ``quarantine.csv``), stream its evidence (the evidence SQL, every
     definition: ``evidence/``), evaluate each claim once and combine the ledgers
     (``claims.*``, ``results.json``, ``pooled.json``). Returns the validation record, the
     inputs' sha256 and the validation seconds."""
@@ -385,7 +385,7 @@ def _evaluate_into(
         shas = {ds.label: ds.sha256 for ds in loaded}
         validation = _write_validation(stage, reports, shas, run_id, several)
         seconds = time.perf_counter() - t0
-        # one SQL pass each, every definition, streamed into the run: never held whole
+        # the evidence SQL for each, every definition, streamed into the run: never held whole
         evidence = {}
         for ds in loaded:
             ev_dir = stage / "evidence" / (ds.label if several else "")

@@ -43,6 +43,7 @@ output_dir = None
 accounts = None
 mapping = None
 run_dir = None
+dataset = None
 
 # %%
 import matplotlib.pyplot as plt
@@ -60,6 +61,7 @@ s = StudySession(
     accounts=accounts,
     mapping=mapping,
     run_dir=run_dir,
+    dataset=dataset,
 )
 print(s.describe_data())
 

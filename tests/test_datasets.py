@@ -142,7 +142,7 @@ def test_committed_panel_is_reproducible(tmp_path):
 def test_datasheet_records_sha256():
     readme = (config.DATA_DIR / "README.md").read_text(encoding="utf-8")
     assert ds.sha256_file(ds.DEMO_PATH) in readme
-    assert str(ds.DEFAULT_SEED) in readme
+    assert str(ds.SEED) in readme
 
 
 def test_panel_schema_and_markers(panel):
@@ -153,7 +153,7 @@ def test_panel_schema_and_markers(panel):
     assert panel.attrs["influtiers.synthetic"] is True
     meta = ds.demo_metadata()
     assert meta["influtiers.synthetic"] is True
-    assert meta["influtiers.params"]["seed"] == ds.DEFAULT_SEED
+    assert meta["influtiers.params"]["seed"] == ds.SEED
     assert "params" in meta["influtiers.params"]
     assert not panel.duplicated(["platform", "account_id", "post_id"]).any()
     assert ds.DEMO_PATH.stat().st_size < 3_000_000

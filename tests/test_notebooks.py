@@ -11,6 +11,7 @@ import jupytext
 import nbformat
 import pytest
 
+from influtiers import config
 from influtiers.studies import NOTEBOOK_DIR, STUDIES, execute
 
 NAMES = [s.name for s in STUDIES.values()]
@@ -48,12 +49,25 @@ def test_notebook_hygiene(name):
     params = code[0]
     assert "parameters" in params.metadata.get("tags", [])
     tree = ast.parse(params.source)
-    names = set()
+    values = {}
     for node in tree.body:
         assert isinstance(node, ast.Assign), "parameters cell holds assignments only"
-        ast.literal_eval(node.value)
-        names.add(node.targets[0].id)
-    assert {"data", "scheme", "seed", "margin", "output_dir"} <= names
+        values[node.targets[0].id] = ast.literal_eval(node.value)
+    # the papermill contract: every study reads a run or builds one from data, and passes
+    # each parameter on (reproduce gives a multi-dataset run's label as ``dataset``)
+    single = {"dataset"} if name.startswith("09") else set()
+    required = {"data", "scheme", "seed", "margin", "output_dir", "mapping", "accounts"}
+    assert required | {"run_dir", "dataset"} - single <= set(values)
+    passed = {
+        k.arg
+        for node in ast.walk(ast.parse(code[1].source))
+        if isinstance(node, ast.Call)
+        for k in node.keywords
+        if isinstance(k.value, ast.Name) and k.value.id == k.arg
+    }
+    assert (set(values) - {"output_dir"}) <= passed, set(values) - passed
+    # the literals papermill shows are influtiers.config's defaults, not a second copy
+    assert values["seed"] == config.SEED and tuple(values["margin"]) == config.MARGIN
     # thin: no function or class definitions, every number from influtiers
     for c in code:
         for node in ast.walk(ast.parse(c.source)):

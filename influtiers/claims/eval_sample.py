@@ -89,6 +89,7 @@ def ab_power(ctx: Context, claim: Claim) -> ClaimResult:
     par = design_parameters(t)
     n = int(claim.params.get("n_influencers", 20))
     lift = float(claim.params.get("lift", 1.2))
+    target = float(claim.params["power"])
     kw = dict(
         sd_log=par["sd_between"],
         posts_per_influencer=par["posts_per_influencer"],
@@ -108,7 +109,7 @@ def ab_power(ctx: Context, claim: Claim) -> ClaimResult:
         )
         for g in grid
     ]
-    mde = _crossing(curve, 0.8)
+    mde = _crossing(curve, target)
     table = stats.power_table(
         n_influencers=(10, 20, 40, 80, 160),
         lifts=(1.1, 1.2, 1.6),
@@ -127,15 +128,15 @@ def ab_power(ctx: Context, claim: Claim) -> ClaimResult:
     p = float(res.estimate)
     v = (
         "supported"
-        if res.ci_low >= 0.8
-        else ("contradicted" if res.ci_high < 0.8 else "inconclusive")
+        if res.ci_low >= target
+        else ("contradicted" if res.ci_high < target else "inconclusive")
     )
     return from_stats(
         res,
         verdict=v,
         estimand=f"power of a {n // 2}-vs-{n - n // 2} A/B test of two briefs to detect a "
         f"{lift - 1:.0%} lift",
-        claimed=0.8,
+        claimed=target,
         n_influencers={"micro": par["influencers"]},
         n_posts=int(t["n_posts"].sum()),
         definition=ctx.definition_for(claim).label,

@@ -188,7 +188,8 @@ def run_benchmark_ledger(margin: tuple[float, float] = config.MARGIN) -> Ledger:
                 )
             )
     figs = load_benchmarks("claims_figures")
-    hs = figs[figs["source"].str.contains("HelloSociety") & (figs["value"] == 1.6)]
+    lift = CLAIMS["C04"].claimed
+    hs = figs[figs["source"].str.contains("HelloSociety") & (figs["value"] == lift)]
     if not hs.empty:
         rows.append(
             _pub_row(
@@ -197,8 +198,8 @@ def run_benchmark_ledger(margin: tuple[float, float] = config.MARGIN) -> Ledger:
                 ClaimResult(
                     "not-testable",
                     estimand="micro campaigns vs average campaigns",
-                    estimate=1.6,
-                    claimed=1.6,
+                    estimate=lift,
+                    claimed=lift,
                     method="source check",
                     reason="related evidence, not the article's citation (001 cites Forbes "
                     "2021, footnote 4): the +60% compares micro campaigns with AVERAGE "

@@ -288,7 +288,7 @@ CLAIMS: dict[str, Claim] = {
             evaluator="ab_power",
             rule="simulation",
             per_platform=True,
-            params={"n_influencers": 20, "lift": 1.2},
+            params={"n_influencers": 20, "lift": 1.2, "power": 0.8},
         ),
         Claim(
             id="C13",

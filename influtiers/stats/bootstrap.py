@@ -79,7 +79,7 @@ import numpy as np
 from scipy import stats as st
 from scipy.special import ndtr, ndtri
 
-from ..config import LARGE_SAMPLE
+from ..config import LARGE_SAMPLE, N_RESAMPLES
 
 STATS = ("mean", "median")
 INTERVALS = (
@@ -392,7 +392,7 @@ def bootstrap_ratio(
     y,
     *,
     stat: str = "mean",
-    n_resamples: int = 2000,
+    n_resamples: int = N_RESAMPLES,
     confidence: float = 0.95,
     interval: str = "auto",
     seed=None,

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats as st
 from statsmodels.tools.tools import add_constant
 
-from ..config import LARGE_SAMPLE
+from ..config import LARGE_SAMPLE, N_RESAMPLES, SEED
 from .bootstrap import bca_interval, jackknife_stat, resample_stat
 from .glm import ols_cv3, t_summary
 from .results import StatResult, check_sizes, handle_insufficient
@@ -21,9 +21,9 @@ def median_ci(
     values,
     *,
     confidence: float = 0.95,
-    n_resamples: int = 2000,
+    n_resamples: int = N_RESAMPLES,
     interval: str = "percentile",
-    seed=0,
+    seed=SEED,
     label: str = "values",
     insufficient: str = "raise",
 ) -> StatResult:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW, ttost_ind
 
+from ..config import ALPHA, MARGIN
 from ._data import definition_label, group_values
 from .results import StatResult, check_sizes, handle_insufficient
 
@@ -59,8 +60,8 @@ def _tost(
     y,
     *,
     labels=("a", "b"),
-    margin=(0.8, 1.25),
-    alpha: float = 0.05,
+    margin=MARGIN,
+    alpha: float = ALPHA,
     usevar: str = "pooled",
     definition: str = "",
     n_posts=None,
@@ -138,8 +139,8 @@ def equivalence_test_arrays(
     x,
     y,
     *,
-    margin=(0.8, 1.25),
-    alpha: float = 0.05,
+    margin=MARGIN,
+    alpha: float = ALPHA,
     usevar: str = "pooled",
     labels=("x", "y"),
     definition: str = "",
@@ -174,8 +175,8 @@ def equivalence_test(
     *,
     value: str = "rate_median",
     group: str = "tier",
-    margin=(0.8, 1.25),
-    alpha: float = 0.05,
+    margin=MARGIN,
+    alpha: float = ALPHA,
     usevar: str = "pooled",
     insufficient: str = "raise",
 ) -> StatResult:

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from ..config import ALPHA
 from ._data import definition_label, per_value
 from .glm import ols_cv3, poisson_fit
 from .results import MIN_GROUP, InsufficientData, StatResult, check_sizes
@@ -194,7 +195,7 @@ def fe_inverted_u(
     value: str | None = None,
     *,
     platform: str = "platform",
-    alpha: float = 0.05,
+    alpha: float = ALPHA,
 ) -> StatResult:
     """Lind-Mehlum inverted U in log followers, with platform intercepts when there are
     several platforms: of engagement per post (``value=None``: summed engagement with offset

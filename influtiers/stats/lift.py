@@ -73,6 +73,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..config import N_RESAMPLES, SEED
 from ._data import definition_label, group_values, per_value
 from .bootstrap import bootstrap_ratio
 from .glm import poisson_fit, wald
@@ -269,10 +270,10 @@ def rate_ratio(
     value: str = "rate_mean",
     group: str = "tier",
     interval: str = "auto",
-    n_resamples: int = 2000,
+    n_resamples: int = N_RESAMPLES,
     confidence: float = 0.95,
     claimed: float | None = None,
-    seed=0,
+    seed=SEED,
     insufficient: str = "raise",
 ) -> StatResult:
     """Rate ratio (lift) of tier ``a`` over tier ``b`` with a ``confidence`` interval.
@@ -348,9 +349,9 @@ def compare_lift_methods(
     methods=METHODS,
     claimed: float | None = None,
     interval: str = "auto",
-    n_resamples: int = 2000,
+    n_resamples: int = N_RESAMPLES,
     confidence: float = 0.95,
-    seed=0,
+    seed=SEED,
 ) -> pd.DataFrame:
     """All lift methods side by side: one row per method.
 
@@ -404,8 +405,8 @@ def absolute_ratio(
     group: str = "tier",
     confidence: float = 0.95,
     interval: str = "auto",
-    n_resamples: int = 2000,
-    seed=0,
+    n_resamples: int = N_RESAMPLES,
+    seed=SEED,
     insufficient: str = "raise",
 ) -> StatResult:
     """Ratio of tier means (or medians) of per-influencer absolute counts, bootstrap CI.

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from ..config import MARGIN, N_RESAMPLES, SEED
 from ..errors import InsufficientData
 from .bootstrap import bootstrap_ratio
 from .fixed_effects import platform_dummies
@@ -144,8 +145,8 @@ def threshold_ratio(
     labels: Sequence[str] = ("a", "b"),
     value: str = "value",
     confidence: float = 0.95,
-    n_resamples: int = 2000,
-    seed=0,
+    n_resamples: int = N_RESAMPLES,
+    seed=SEED,
     insufficient: str = "raise",
 ) -> StatResult:
     """``stat(x) / stat(y)`` against ``threshold``, cluster bootstrap (percentile).
@@ -221,7 +222,7 @@ def tier_platform_interaction(
     *,
     model: str = "ols-log",
     reference: str | None = None,
-    margin: Sequence[float] = (0.8, 1.25),
+    margin: Sequence[float] = MARGIN,
     group: str = "tier",
     platform: str = "platform",
     confidence: float = 0.95,

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..config import SEED
 from ._data import definition_label
 from .results import InsufficientData, check_sizes, jsonable
 
@@ -64,7 +65,7 @@ class PortfolioResult:
             ignore_index=True,
         )
 
-    def cv_ratio(self, *, confidence: float = 0.95, n_resamples: int = 1000, seed=0):
+    def cv_ratio(self, *, confidence: float = 0.95, n_resamples: int = 1000, seed=SEED):
         """CV of the first strategy (macro) over the second (micro), with a bootstrap
         interval over the simulated totals (Monte Carlo uncertainty only)."""
         (_, a), (_, b) = list(self.totals.items())[:2]
@@ -177,7 +178,7 @@ def portfolio_risk(
     post_cv: float = 0.7,
     group: str = "tier",
     n_sims: int = 10_000,
-    seed=0,
+    seed=SEED,
     insufficient: str = "raise",
 ) -> PortfolioResult:
     """Risk of total engagement for ``budget`` spent on macro vs micro influencers.

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import stats as st
 from statsmodels.stats.power import TTestIndPower, TTestPower
 
+from ..config import ALPHA, N_RESAMPLES, SEED
 from .results import StatResult
 
 DESIGNS = ("randomised", "paired")
@@ -30,7 +31,7 @@ def minimum_detectable_lift(
     n_per_arm: int,
     *,
     sd_log: float = 0.6,
-    alpha: float = 0.05,
+    alpha: float = ALPHA,
     power: float = 0.8,
     design: str = "randomised",
     alternative: str = "two-sided",
@@ -80,9 +81,9 @@ def simulate_ab_power(
     base_rate: float = 0.03,
     followers: tuple[float, float] = (1e4, 1e5),
     design: str = "randomised",
-    alpha: float = 0.05,
-    n_sims: int = 2000,
-    seed=0,
+    alpha: float = ALPHA,
+    n_sims: int = N_RESAMPLES,
+    seed=SEED,
 ) -> StatResult:
     """Monte Carlo power of an A/B test of two briefs across ``n_influencers`` influencers.
 
@@ -185,7 +186,7 @@ def power_table(
     lifts=(1.1, 1.2, 1.6),
     designs=("randomised",),
     n_sims: int = 1000,
-    seed=0,
+    seed=SEED,
     **kwargs,
 ):
     """Simulated power over a grid of test sizes, true lifts and designs (one row each,

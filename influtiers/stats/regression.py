@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from ..config import ALPHA, SEED
 from ._data import definition_label
 from .glm import ols_cv3, poisson_fit, score_test, t_summary, wald
 from .results import InsufficientData, StatResult, check_sizes, handle_insufficient
@@ -236,7 +237,7 @@ def inverted_u(
     *,
     method: str = "ppml",
     response: str = "engagement",
-    alpha: float = 0.05,
+    alpha: float = ALPHA,
     test: str = "auto",
     insufficient: str = "raise",
 ) -> StatResult:
@@ -470,7 +471,7 @@ def follower_noise_sensitivity(
     sds=(0.1, 0.2, 0.3, 0.4, 0.5),
     segments=SEGMENTS,
     n_sims: int = 200,
-    seed=0,
+    seed=SEED,
 ) -> pd.DataFrame:
     """The OLS rate slope that log-normal noise in reported followers alone produces.
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..config import N_RESAMPLES, SEED
 from .bootstrap import CHUNK_ELEMS
 from .results import StatResult, check_sizes, handle_insufficient
 
@@ -26,8 +27,8 @@ def share_ci(
     denominator,
     *,
     confidence: float = 0.95,
-    n_resamples: int = 2000,
-    seed=0,
+    n_resamples: int = N_RESAMPLES,
+    seed=SEED,
     label: str = "share",
     insufficient: str = "raise",
 ) -> StatResult:

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats as st
 from statsmodels.stats.multitest import multipletests
 
+from ..config import ALPHA
 from ..tiers import ABOVE, BELOW
 from ._data import definition_label
 from .multiple import holm, holm_reject
@@ -44,7 +45,7 @@ def tier_trend(
     method: str = "spearman",
     pairwise: str = "mannwhitney",
     adjust: str = "holm",
-    alpha: float = 0.05,
+    alpha: float = ALPHA,
     confidence: float = 0.95,
     insufficient: str = "raise",
 ) -> StatResult:
