@@ -40,6 +40,7 @@ dataset = None
 import matplotlib.pyplot as plt
 
 from influtiers import plots, specification, tiers
+from influtiers.claims import CLAIMS
 from influtiers.studies import StudySession
 
 s = StudySession(
@@ -101,7 +102,7 @@ fig, d = plots.forest(
     sens.assign(label=sens["scheme"]),
     estimate="ratio",
     colour_by=None,
-    reference={"parity": 1.0, "claimed +60% (C04)": 1.6},
+    reference={"parity": 1.0, "claimed +60% (C04)": CLAIMS["C04"].claimed},
     band=tuple(margin),
     xlabel="micro / macro ratio of median engagement rates ((likes + comments) / followers)",
     title="The micro/macro comparison under each scheme",

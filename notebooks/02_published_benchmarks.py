@@ -43,6 +43,7 @@ dataset = None
 import matplotlib.pyplot as plt
 
 from influtiers import benchmarks, claims, plots
+from influtiers.claims import CLAIMS
 from influtiers.studies import StudySession
 
 s = StudySession(
@@ -93,7 +94,7 @@ fig, d = plots.forest(
     low="ratio",
     high="ratio",
     colour_by=None,
-    reference={"parity": 1.0, "claimed +60%": 1.6},
+    reference={"parity": 1.0, "claimed +60%": CLAIMS["C04"].claimed},
     band=tuple(margin),
     xlabel="implied micro / macro engagement-rate ratio (published point estimates)",
     title="Published figures against the parity margin and the +60% claim",

@@ -44,6 +44,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from influtiers import plots
+from influtiers.claims import CLAIMS
 from influtiers.studies import StudySession
 
 s = StudySession(
@@ -90,7 +91,7 @@ fig, d = plots.line(
     xlabel="influencers in the test (both arms)",
     ylabel="power (α = 0.05)",
     title="Power of a two-brief A/B test across micro-influencers",
-    hline=0.8,
+    hline=CLAIMS["C12"].params["power"],
     logx=True,
 )
 s.save(fig, d, "07_power_curve")
