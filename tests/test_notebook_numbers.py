@@ -21,27 +21,27 @@ import pytest
 from influtiers.analysis import analyse
 from influtiers.studies import NOTEBOOK_DIR, STUDIES, open_synthesis
 
-NUM = r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
+NUM = r"(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
 TRIPLES = (
     re.compile(NUM + r" \(95% CI " + NUM + " to " + NUM + r"\)"),
     re.compile(NUM + r" \[" + NUM + ", " + NUM + r"\]"),
 )
 #: A line's claim (the claims table) and platform (``instagram: ...``, ``C02  tiktok ...``).
 PREFIX = re.compile(
-    r"^(?:(C\d\d)\s+)?(?:(instagram|tiktok|youtube|facebook|all \(platform FE\)|all)[,:\s])?"
+    r"^(?:(C\d\d)[:\s]\s*)?(?:(instagram|tiktok|youtube|facebook|all \(platform FE\)|all)[,:\s])?"
 )
 
 
 def tolerance(token: str) -> float:
     """Half a unit in the last printed digit of ``token``."""
-    mant, _, exp = token.partition("e")
+    mant, _, exp = token.replace(",", "").partition("e")
     decimals = len(mant.partition(".")[2])
     return 0.5 * 10.0 ** (int(exp or 0) - decimals) * (1 + 1e-9)
 
 
 def agrees(printed: tuple[str, ...], values: tuple[float, ...]) -> bool:
     return all(
-        math.isfinite(v) and abs(v - float(p)) <= tolerance(p)
+        math.isfinite(v) and abs(v - float(p.replace(",", ""))) <= tolerance(p)
         for p, v in zip(printed, values, strict=True)
     )
 
@@ -62,12 +62,13 @@ def printed_triples(nb) -> list[tuple[str, tuple[str, str, str]]]:
 
 def ledger_triples(led, results, claims, platform):
     """(estimate, ci_low, ci_high) of the claims' rows of the ledger ``led`` (headline and
-    parts) and of the ``results`` they keep, on ``platform`` (None: any)."""
+    parts) and of the results they keep (``results``: (key, {name: result}) pairs), on
+    ``platform`` (None: any)."""
     rows = led[led["claim_id"].isin(claims)]
     if platform is not None:
         rows = rows[rows["platform"] == platform]
     out = [tuple(r) for r in rows[["estimate", "ci_low", "ci_high"]].to_numpy(float)]
-    for key, named in results.items():
+    for key, named in results:
         claim, plat, _ = key.split("|")
         if claim in claims and platform in (None, plat):
             for r in named.values():
@@ -94,9 +95,9 @@ def test_printed_claim_numbers_are_ledger_numbers(study, demo_analysis, demo_syn
     assert printed, f"{spec.name}: no estimate with an interval found in its outputs"
     if study == "09":  # every dataset's rows and the pooled rows
         led = demo_synthesis.ledger
-        results = {k: v for a in demo_synthesis.analyses.values() for k, v in a.results.items()}
+        results = [kv for a in demo_synthesis.analyses.values() for kv in a.results.items()]
     else:
-        led, results = demo_analysis.ledger, demo_analysis.results
+        led, results = demo_analysis.ledger, list(demo_analysis.results.items())
     wrong = []
     for line, triple in printed:
         claim, plat = PREFIX.match(line.strip()).groups()
@@ -114,6 +115,8 @@ def test_printed_claim_numbers_are_ledger_numbers(study, demo_analysis, demo_syn
         (("6.22e-10", "6.69e-35", "5.78e+15"), (6.2249e-10, 6.6851e-35, 5.7849e15), True),
         (("6.22e-10", "6.69e-35", "5.78e+15"), (6.2251e-10, 6.6851e-35, 5.7849e15), False),
         (("38", "7", "190"), (38.4, 7.2, 189.6), True),
+        (("25,290", "17,721", "36,092"), (25290.4, 17720.6, 36091.5), True),
+        (("25,290", "17,721", "36,092"), (25291.0, 17720.6, 36091.5), False),
         (("1.0", "0.9", "1.1"), (1.0, math.nan, 1.1), False),
     ],
 )

@@ -103,7 +103,9 @@ def tost_p(log_estimate: float, se_log: float, bnd, df: float | None = None) -> 
     return max(p_lower, p_upper)
 
 
-def se_from_ci(lo: float, hi: float, confidence: float = 0.95, df=None, log: bool = True):
+def se_from_ci(
+    lo: float, hi: float, confidence: float = 1 - config.ALPHA, df=None, log: bool = True
+):
     """The SE a symmetric interval implies (on the log scale for ratios)."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or (log and (lo <= 0 or hi <= 0)):
         return math.nan

@@ -79,7 +79,7 @@ import numpy as np
 from scipy import stats as st
 from scipy.special import ndtr, ndtri
 
-from ..config import LARGE_SAMPLE, N_RESAMPLES
+from ..config import ALPHA, LARGE_SAMPLE, N_RESAMPLES, SEED
 
 STATS = ("mean", "median")
 INTERVALS = (
@@ -341,7 +341,7 @@ def percentile_p_values(reps, null: float = 1.0) -> tuple[float, float]:
     return float(np.mean(r <= null)), float(np.mean(r >= null))
 
 
-def se_log_median(v: np.ndarray, confidence: float = 0.95) -> float:
+def se_log_median(v: np.ndarray, confidence: float = 1 - ALPHA) -> float:
     """SE of ``log(median(v))`` from the distribution-free order-statistic interval of the
     median: ``(log v_(u) - log v_(l)) / (2 z)`` with ``l, u = n/2 -+ z sqrt(n) / 2``
     (1-based, rounded outwards; Price & Bonett 2002). NaN when a bound is not positive."""
@@ -393,9 +393,9 @@ def bootstrap_ratio(
     *,
     stat: str = "mean",
     n_resamples: int = N_RESAMPLES,
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     interval: str = "auto",
-    seed=None,
+    seed=SEED,
 ) -> BootstrapRatio:
     """Two-group cluster bootstrap of ``stat(x) / stat(y)``; ``x`` resampled apart from ``y``.
 

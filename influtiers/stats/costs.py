@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats as st
 from statsmodels.tools.tools import add_constant
 
-from ..config import LARGE_SAMPLE, N_RESAMPLES, SEED
+from ..config import ALPHA, LARGE_SAMPLE, N_RESAMPLES, SEED
 from .bootstrap import bca_interval, jackknife_stat, resample_stat
 from .glm import ols_cv3, t_summary
 from .results import StatResult, check_sizes, handle_insufficient
@@ -20,7 +20,7 @@ from .results import StatResult, check_sizes, handle_insufficient
 def median_ci(
     values,
     *,
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     n_resamples: int = N_RESAMPLES,
     interval: str = "percentile",
     seed=SEED,
@@ -75,7 +75,7 @@ def median_ci(
     return handle_insufficient("median", insufficient, run)
 
 
-def median_order_interval(x, confidence: float = 0.95) -> tuple[float, float]:
+def median_order_interval(x, confidence: float = 1 - ALPHA) -> tuple[float, float]:
     """Distribution-free interval of the median: the order statistics ``x_(l)`` and
     ``x_(n - l + 1)`` with ``l`` the largest count whose binomial(n, 1/2) tail stays at or
     below ``(1 - confidence) / 2`` (coverage at least ``confidence`` for any continuous
@@ -97,7 +97,7 @@ def cost_elasticity(
     table: pd.DataFrame,
     *,
     cost: str = "cost_per_post",
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     insufficient: str = "raise",
 ) -> StatResult:
     """Elasticity of price per post with respect to followers: OLS of log(price) on

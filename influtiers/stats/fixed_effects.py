@@ -85,7 +85,7 @@ def fe_ratio(
     model: str = "ppml",
     group: str = "tier",
     platform: str = "platform",
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
 ) -> StatResult:
     """Ratio of tier ``a`` over ``b`` in ``value`` with platform fixed effects.
 
@@ -146,7 +146,7 @@ def fe_slope(
     *,
     null: float = 1.0,
     platform: str = "platform",
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
 ) -> StatResult:
     """OLS slope of log(``value``) on log(followers) with platform intercepts (CV3, t).
 

@@ -73,7 +73,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..config import N_RESAMPLES, SEED
+from ..config import ALPHA, N_RESAMPLES, SEED
 from ._data import definition_label, group_values, per_value
 from .bootstrap import bootstrap_ratio
 from .glm import poisson_fit, wald
@@ -115,7 +115,7 @@ def glm_rate_ratio(
     *,
     family: str = "poisson",
     group: str = "tier",
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     df: str = "bell-mccaffrey",
 ) -> StatResult:
     """GLM rate ratio of ``a`` over ``b`` from an influencer table's sums.
@@ -271,7 +271,7 @@ def rate_ratio(
     group: str = "tier",
     interval: str = "auto",
     n_resamples: int = N_RESAMPLES,
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     claimed: float | None = None,
     seed=SEED,
     insufficient: str = "raise",
@@ -350,7 +350,7 @@ def compare_lift_methods(
     claimed: float | None = None,
     interval: str = "auto",
     n_resamples: int = N_RESAMPLES,
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     seed=SEED,
 ) -> pd.DataFrame:
     """All lift methods side by side: one row per method.
@@ -403,7 +403,7 @@ def absolute_ratio(
     stat: str = "mean",
     alternative: str = "greater",
     group: str = "tier",
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     interval: str = "auto",
     n_resamples: int = N_RESAMPLES,
     seed=SEED,

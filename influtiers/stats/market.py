@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
-from ..config import MARGIN, N_RESAMPLES, SEED
+from ..config import ALPHA, MARGIN, N_RESAMPLES, SEED
 from ..errors import InsufficientData
 from .bootstrap import bootstrap_ratio
 from .fixed_effects import platform_dummies
@@ -70,7 +70,7 @@ def ratio_of_sums(
     exposure: str | None = None,
     group: str = "tier",
     platform: str = "platform",
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     label: str | None = None,
 ) -> StatResult:
     """Ratio of tier ``a`` over ``b`` of ``sum(count) / sum(exposure)`` (PPML, CV3, t).
@@ -144,7 +144,7 @@ def threshold_ratio(
     stat: str = "median",
     labels: Sequence[str] = ("a", "b"),
     value: str = "value",
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     n_resamples: int = N_RESAMPLES,
     seed=SEED,
     insufficient: str = "raise",
@@ -225,7 +225,7 @@ def tier_platform_interaction(
     margin: Sequence[float] = MARGIN,
     group: str = "tier",
     platform: str = "platform",
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
 ) -> dict[str, StatResult]:
     """The tier contrast ``a`` / ``b`` of ``value`` on each platform relative to the
     reference platform (default: ``instagram`` if present, else the first), from one model

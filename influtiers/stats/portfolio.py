@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..config import SEED
+from ..config import ALPHA, SEED
 from ._data import definition_label
 from .results import InsufficientData, check_sizes, jsonable
 
@@ -65,7 +65,7 @@ class PortfolioResult:
             ignore_index=True,
         )
 
-    def cv_ratio(self, *, confidence: float = 0.95, n_resamples: int = 1000, seed=SEED):
+    def cv_ratio(self, *, confidence: float = 1 - ALPHA, n_resamples: int = 1000, seed=SEED):
         """CV of the first strategy (macro) over the second (micro), with a bootstrap
         interval over the simulated totals (Monte Carlo uncertainty only)."""
         (_, a), (_, b) = list(self.totals.items())[:2]

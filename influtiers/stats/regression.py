@@ -97,7 +97,7 @@ def _ols_log(y, logf, quadratic=False, center=0.0):
 def elasticity(
     table: pd.DataFrame,
     *,
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     insufficient: str = "raise",
 ) -> StatResult:
     """Elasticity of per-post engagement with respect to followers.
@@ -407,7 +407,7 @@ def inverted_u(
 
 
 def slopes_by_segment(
-    table: pd.DataFrame, segments=SEGMENTS, *, confidence: float = 0.95
+    table: pd.DataFrame, segments=SEGMENTS, *, confidence: float = 1 - ALPHA
 ) -> pd.DataFrame:
     """The influencer-level OLS rate slope (slope of log mean engagement per post on log
     followers, minus 1; :func:`elasticity`'s ``details["ols"]``) within follower segments.

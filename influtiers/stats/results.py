@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..config import ALPHA
 from ..errors import InsufficientData
 
 #: Below this many influencers in a compared group a test refuses to run.
@@ -104,7 +105,7 @@ class StatResult:
     estimate: float = math.nan
     ci_low: float = math.nan
     ci_high: float = math.nan
-    confidence: float = 0.95
+    confidence: float = 1 - ALPHA
     statistic: Mapping[str, float] = field(default_factory=dict)
     p_value: float = math.nan
     p_values: Mapping[str, float] = field(default_factory=dict)

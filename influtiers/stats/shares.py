@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..config import N_RESAMPLES, SEED
+from ..config import ALPHA, N_RESAMPLES, SEED
 from .bootstrap import CHUNK_ELEMS
 from .results import StatResult, check_sizes, handle_insufficient
 
@@ -26,7 +26,7 @@ def share_ci(
     numerator,
     denominator,
     *,
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     n_resamples: int = N_RESAMPLES,
     seed=SEED,
     label: str = "share",

@@ -48,6 +48,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..config import SEED
 from ..tiers import get_scheme
 
 #: Upper follower bound used for an open-ended top tier.
@@ -81,7 +82,7 @@ def simulate_posts(
     price_per_follower: float | None = 0.01,
     price_sd_log: float = 0.3,
     platform: str = "instagram",
-    seed=None,
+    seed=SEED,
 ) -> tuple[pd.DataFrame, dict]:
     """Simulate a canonical posts table and the truth behind it.
 

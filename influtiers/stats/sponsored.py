@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
+from ..config import ALPHA
 from ..evidence.tables import key_positions
 from .results import StatResult, check_sizes, handle_insufficient
 
@@ -51,7 +52,11 @@ def within_influencer_ratios(table: pd.DataFrame, value: str = "rate_median") ->
 
 
 def sponsored_penalty_by_tier(
-    table: pd.DataFrame, value: str = "rate_median", *, confidence: float = 0.95, min_n: int = 10
+    table: pd.DataFrame,
+    value: str = "rate_median",
+    *,
+    confidence: float = 1 - ALPHA,
+    min_n: int = 10,
 ) -> pd.DataFrame:
     """Per tier: geometric mean of within-influencer sponsored/organic ratios with a
     t interval (tiers with fewer than ``min_n`` influencers get no interval)."""
@@ -87,7 +92,7 @@ def sponsored_penalty(
     b="macro",
     *,
     value: str = "rate_median",
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     insufficient: str = "raise",
 ) -> StatResult:
     """Is tier ``a``'s sponsored penalty smaller than tier ``b``'s?

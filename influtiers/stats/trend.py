@@ -46,7 +46,7 @@ def tier_trend(
     pairwise: str = "mannwhitney",
     adjust: str = "holm",
     alpha: float = ALPHA,
-    confidence: float = 0.95,
+    confidence: float = 1 - ALPHA,
     insufficient: str = "raise",
 ) -> StatResult:
     """Does ``value`` decline across ordered tiers?
