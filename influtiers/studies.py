@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis import Analysis, analyse
-from .claims import CLAIMS, Context, Ledger
+from .claims import CLAIMS, PUBLISHED, Context, Ledger, run_benchmark_ledger
 from .config import CURRENCY, MARGIN, NOTEBOOK_DIR, REPO_ROOT, SEED
 from .load import load
 from .provenance import provenance
@@ -189,6 +189,7 @@ class StudySession:
         self.data = data
         self.output_dir = Path(output_dir) if output_dir else None
         self.synthesis = synthesis
+        self.run_dir = Path(run_dir) if run_dir is not None else None
         t0 = time.perf_counter()
         if synthesis is not None:
             first = next(iter(synthesis.analyses.values()))
@@ -337,6 +338,21 @@ class StudySession:
         ids = list(claim_ids) if claim_ids is not None else list(self.study.claims)
         led = self.analysis.ledger if self.synthesis is None else self.synthesis.ledger
         return Ledger(led[led["claim_id"].isin(ids)].reset_index(drop=True))
+
+    def published_ledger(self) -> Ledger:
+        """The ledger's rows on published aggregates (``evidence`` = published aggregates):
+        the run's, when it judged the published library (``--data benchmarks``), else
+        judged here by :func:`~influtiers.claims.run_benchmark_ledger` (the function
+        ``reproduce`` uses for them) with this session's margin."""
+        if self.synthesis is not None:
+            led = self.synthesis.ledger
+        elif self.run_dir is not None:
+            led = Ledger.from_rows(json.loads((self.run_dir / "claims.json").read_text("utf-8")))
+        else:
+            led = None
+        if led is not None and (led["evidence"] == PUBLISHED).any():
+            return Ledger(led[led["evidence"] == PUBLISHED].reset_index(drop=True))
+        return run_benchmark_ledger(margin=self.margin)
 
     def claims_table(self, claim_ids: Iterable[str] | None = None, digits: int = 3) -> str:
         """The rounded claims table notebooks print, in ledger order (stable text for

@@ -379,3 +379,28 @@ def test_cli_without_jobs_runs_large_data_one_at_a_time_and_says_so(
     err = capsys.readouterr().err
     assert re.search(r"studies run one at a time: [\d,]+ influencers", err)
     assert chosen == [rep.default_jobs(0), 1]  # one per CPU (at most 4), then one
+
+
+def test_study_02_reads_the_published_rows_of_a_run(reproduced_run, monkeypatch, tmp_path):
+    """Study 02 shows the run's published rows (``--data benchmarks``); it judges the
+    published library itself only when the run did not."""
+    from influtiers import studies
+    from influtiers.claims import PUBLISHED, Ledger, run_benchmark_ledger
+
+    rows = json.loads((reproduced_run / "claims.json").read_text(encoding="utf-8"))
+    ran = Ledger.from_rows(rows)
+    ran = ran[ran["evidence"] == PUBLISHED].reset_index(drop=True)
+    assert len(ran) > 10
+    s = studies.StudySession("02", run_dir=reproduced_run)
+    monkeypatch.setattr(studies, "run_benchmark_ledger", lambda **kw: pytest.fail("judged"))
+    pd.testing.assert_frame_equal(pd.DataFrame(s.published_ledger()), pd.DataFrame(ran))
+    # a run without the published library: judged here, with the session's margin
+    monkeypatch.setattr(studies, "run_benchmark_ledger", run_benchmark_ledger)
+    data_rows = [r for r in rows if r["evidence"] != PUBLISHED]
+    (tmp_path / "claims.json").write_text(json.dumps(data_rows), encoding="utf-8")
+    s.run_dir, s.margin = tmp_path, (0.9, 1.1)
+    got = s.published_ledger()
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(got), pd.DataFrame(run_benchmark_ledger(margin=(0.9, 1.1)))
+    )
+    assert not pd.DataFrame(got).equals(pd.DataFrame(run_benchmark_ledger()))
