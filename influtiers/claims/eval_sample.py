@@ -10,7 +10,7 @@ from scipy import stats as st
 
 from .. import stats
 from ..errors import NotTestable
-from ..tiers import get_scheme
+from ..tiers import get_scheme, moved_share
 from .context import Context, from_stats, need_tiers, notes_of
 from .model import DEFINITIONAL, SIMULATION, Claim, ClaimResult
 from .rules import holm
@@ -24,12 +24,7 @@ def tier_schemes(ctx: Context, claim: Claim) -> ClaimResult:
     (follower counts only: no engagement column is needed)."""
     base = ctx.followers_table(claim)
     names = list(C01_SCHEMES)
-    lab = {n: get_scheme(n).classify(base["followers"], base["platform"]) for n in names}
-    ref = pd.Series(lab[names[0]]).astype("string")
-    moved = {
-        n: float((pd.Series(lab[n]).astype("string").fillna("∅") != ref.fillna("∅")).mean())
-        for n in names[1:]
-    }
+    moved = {n: moved_share(base["followers"], names[0], n, base["platform"]) for n in names[1:]}
     worst = max(moved, key=moved.get)
     lowers = {n: get_scheme(n).tiers[0].lower for n in names}
     return ClaimResult(
