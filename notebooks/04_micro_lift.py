@@ -49,6 +49,7 @@ from influtiers import plots, specification, stats
 from influtiers.claims import CLAIMS
 from influtiers.studies import StudySession
 
+claimed = CLAIMS["C04"].claimed  # the +60% claim, from the registry
 s = StudySession(
     "04",
     data=data,
@@ -78,7 +79,7 @@ for name, r in lift_results.items():
 # %%
 fig, d = plots.forest(
     plots.stack_results(lift_results),
-    reference={"claimed +60%": CLAIMS["C04"].claimed, "parity": 1.0},
+    reference={"claimed +60%": claimed, "parity": 1.0},
     xlabel="micro / macro engagement-rate ratio ((likes + comments) / followers)",
     title="Micro lift by method (95% intervals)",
 )
@@ -93,14 +94,14 @@ plt.show()
 
 # %%
 curve = specification.specification_curve(
-    s.evidence, "micro", "macro", claimed=CLAIMS["C04"].claimed, n_resamples=1000, seed=seed
+    s.evidence, "micro", "macro", claimed=claimed, n_resamples=1000, seed=seed
 )
-summary = specification.summarise_curve(curve, claimed=CLAIMS["C04"].claimed)
+summary = specification.summarise_curve(curve, claimed=claimed)
 for k, v in summary.items():
     print(f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}")
 
 # %%
-fig, d = plots.specification_curve(curve, claimed=CLAIMS["C04"].claimed)
+fig, d = plots.specification_curve(curve, claimed=claimed)
 s.save(fig, d, "04_specification_curve")
 plt.show()
 

@@ -198,7 +198,7 @@ def run_benchmark_ledger(margin: tuple[float, float] = config.MARGIN) -> Ledger:
                 ClaimResult(
                     "not-testable",
                     estimand="micro campaigns vs average campaigns",
-                    estimate=lift,
+                    estimate=float(hs["value"].iloc[0]),
                     claimed=lift,
                     method="source check",
                     reason="related evidence, not the article's citation (001 cites Forbes "
